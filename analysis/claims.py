@@ -29,13 +29,22 @@ class Verdict:
 
 @dataclass
 class ClaimData:
-    """What claims read. ``finals``: one row per replication (group keys, seed, rep, value);
-    ``curves``: pooled curve per group (group keys, step, mean, se, n); ``runs``: one row per job."""
+    """What claims read. ``finals``: one row per replication (group keys, seed, rep, value) of the
+    report's curve array; ``curves``: pooled curve per group (group keys, step, mean, se, n);
+    ``runs``: one row per job; ``arrays``: finals of every other per-rep array of the jobs
+    (array name -> frame shaped like ``finals``; for a reps x steps array, its last column)."""
 
     runs: pd.DataFrame
     finals: pd.DataFrame
     curves: pd.DataFrame
     keys: list[str] = field(default_factory=list)
+    arrays: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def finals_of(self, name: str) -> pd.DataFrame:
+        """Per-replication finals of array ``name`` (the curve array's are ``finals``)."""
+        if name in self.arrays:
+            return self.arrays[name]
+        raise KeyError(f"no per-rep array {name!r}; have: {', '.join(sorted(self.arrays)) or '(none)'}")
 
 
 def _others(data: ClaimData, by: str) -> list[str]:

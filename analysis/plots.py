@@ -47,3 +47,30 @@ def plot_curves(curves: pd.DataFrame, hue: str | None, facets: Sequence[str], ou
         plt.close(fig)
         paths.append(path)
     return paths
+
+
+def plot_vs(vs: pd.DataFrame, path: Path, xlabel: str, ylabel: str, logx: bool = False,
+            logy: bool = False) -> Path:
+    """Pooled final value against a swept parameter, one line per hue, with 95% CI bands."""
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    lines = vs.groupby("hue", dropna=False) if "hue" in vs.columns else [("all", vs)]
+    for name, line in lines:
+        xs = pd.to_numeric(line["x"], errors="coerce")
+        order = xs.argsort()
+        xs, m, se = xs.iloc[order], line["mean"].iloc[order], line["se"].fillna(0).iloc[order]
+        ax.plot(xs, m, marker="o", ms=3, label=f"{name} (n={int(line['n'].min())}/point)")
+        ax.fill_between(xs, m - Z95 * se, m + Z95 * se, alpha=0.2, linewidth=0)
+    if logx:
+        ax.set_xscale("log")
+    if logy:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title("band: 95% CI of the mean (±1.96 SE over reps × seeds)", fontsize=9)
+    ax.legend(fontsize=8)
+    ax.grid(True, which="both", alpha=0.3)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

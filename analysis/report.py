@@ -16,24 +16,39 @@ from omegaconf import DictConfig, OmegaConf
 from analysis import load
 from analysis.claims import ClaimData, Verdict
 from analysis.frames import column_for, label, pooled, varying_keys
-from analysis.plots import plot_curves
+from analysis.plots import plot_curves, plot_vs
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def build_data(uri: str, runs: pd.DataFrame, curve: Mapping[str, Any]) -> ClaimData:
-    """Per-replication finals and pooled curves from each job's per-rep arrays."""
+    """Per-replication finals and pooled curves from each job's per-rep arrays.
+
+    ``finals`` and ``curves`` come from the array ``curve.y``; ``arrays`` holds the finals of every
+    other array with one row per replication (same first dimension as ``curve.y``).
+    """
     done = runs[runs["status"] == "FINISHED"].reset_index(drop=True)
     keys = varying_keys(done)
     x_key, y_key = curve.get("x", "checkpoints"), curve.get("y", "regret")
-    finals, per_group = [], {}
+    finals: dict[str, list[pd.DataFrame]] = {}
+    per_group = {}
     for _, row in done.iterrows():
         arrays = load.load_arrays(uri, row["run_id"], row["cfg_hash"])
+        if y_key not in arrays:
+            raise KeyError(f"report curve y={y_key!r} is not an array of run {row['run_id']}; "
+                           f"arrays: {', '.join(sorted(arrays))}")
         y = np.atleast_2d(arrays[y_key])
+        n_reps = y.shape[0]
         steps = arrays[x_key] if x_key in arrays else np.arange(1, y.shape[1] + 1)
         ident = {k: row[column_for(done, k)] for k in keys}
         seed = row.get("params.seed", 0)
-        finals.append(pd.DataFrame({**ident, "seed": seed, "rep": np.arange(y.shape[0]), "value": y[:, -1]}))
+        for name, arr in arrays.items():
+            arr = np.asarray(arr)
+            if arr.ndim in (1, 2) and arr.shape[0] == n_reps and arr.size and np.issubdtype(arr.dtype, np.number) \
+                    and (name == y_key or arr.ndim == 2 or n_reps > 1):
+                last = arr[:, -1] if arr.ndim == 2 else arr
+                finals.setdefault(name, []).append(pd.DataFrame(
+                    {**ident, "seed": seed, "rep": np.arange(n_reps), "value": last.astype(float)}))
         gk = tuple(str(ident[k]) for k in keys)
         per_group.setdefault(gk, (ident, steps, []))[2].append(y)
     rows = []
@@ -45,8 +60,40 @@ def build_data(uri: str, runs: pd.DataFrame, curve: Mapping[str, Any]) -> ClaimD
         for j, step in enumerate(steps):
             mean, se, n = pooled(stack[:, j])
             rows.append({**ident, "step": step, "mean": mean, "se": se, "n": n})
-    finals_df = pd.concat(finals, ignore_index=True) if finals else pd.DataFrame(columns=[*keys, "seed", "rep", "value"])
-    return ClaimData(runs=done, finals=finals_df, curves=pd.DataFrame(rows), keys=keys)
+    empty = pd.DataFrame(columns=[*keys, "seed", "rep", "value"])
+    frames = {name: pd.concat(parts, ignore_index=True) for name, parts in finals.items()}
+    return ClaimData(runs=done, finals=frames.get(y_key, empty), curves=pd.DataFrame(rows), keys=keys,
+                     arrays=frames)
+
+
+def vs_frame(data: ClaimData, spec: Mapping[str, Any]) -> pd.DataFrame:
+    """Pooled value per (hue, x) for the ``report.vs`` plot: mean, SE and N over replications.
+
+    ``y`` names a per-rep array (its final value per replication) or ``metrics.<name>`` (one
+    value per job, pooled over seeds and other keys).
+    """
+    x, y, hue = spec["x"], spec.get("y", "final"), spec.get("hue")
+    if y.startswith("metrics."):
+        runs = data.runs
+        df = pd.DataFrame({"x": runs[column_for(runs, x)], "value": runs[y].astype(float)})
+        if hue:
+            df["hue"] = runs[column_for(runs, hue)].astype(str)
+    else:
+        f = data.finals if y in ("final",) else data.finals_of(y)
+        if x not in f.columns:
+            raise KeyError(f"report.vs x={x!r} is not a varying key; varying: {', '.join(data.keys) or '(none)'}")
+        df = pd.DataFrame({"x": f[x], "value": f["value"].astype(float)})
+        if hue:
+            df["hue"] = f[hue].astype(str)
+    by = ["hue", "x"] if hue else ["x"]
+    rows = []
+    for ctx, part in df.groupby(by, dropna=False):
+        ctx_t = ctx if isinstance(ctx, tuple) else (ctx,)
+        mean, se, n = pooled(part["value"].to_numpy())
+        rows.append({**dict(zip(by, ctx_t)), "mean": mean, "se": se, "n": n})
+    out = pd.DataFrame(rows)
+    return out.sort_values(by, key=lambda s: pd.to_numeric(s, errors="coerce") if s.name == "x" else s) \
+        if not out.empty else out
 
 
 def evaluate_claims(claims: Any, data: ClaimData) -> list[Verdict]:
@@ -111,6 +158,16 @@ def make_report(cfg: DictConfig, sweep_id: str | None = None, out_root: Path | N
     figures = plot_curves(data.curves, hue, facets, out, ylabel=curve.get("ylabel", curve.get("y", "value")),
                           xlabel=curve.get("xlabel", "t"), logx=curve.get("logx", True),
                           logy=curve.get("logy", False)) if not data.curves.empty else []
+    for stale in out.glob("vs_*.png"):
+        stale.unlink()
+    vs_spec = spec.get("vs")
+    if vs_spec:
+        vs = vs_frame(data, vs_spec)
+        if not vs.empty:
+            figures.append(plot_vs(vs, out / f"vs_{vs_spec['x'].replace('.', '_')}.png", xlabel=vs_spec["x"],
+                                   ylabel=vs_spec.get("ylabel", vs_spec.get("y", "final")),
+                                   logx=vs_spec.get("logx", False), logy=vs_spec.get("logy", False)))
+            vs.to_csv(out / "vs.csv", index=False)
     verdicts = evaluate_claims(meta.get("claims"), data)
     table = final_table(data, data.runs, list(spec.get("metrics", [])))
     status = runs["status"].value_counts().to_dict() if not runs.empty else {}
