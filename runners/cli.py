@@ -14,12 +14,17 @@ from typing import Sequence
 
 from runners.config import CONF, ROOT, UnknownExperiment, family_searchpath
 
+EXIT_SPOOLED = 4   # every job ran, but some results wait in the spool for `simlab sync`
+
 USAGE = """usage: simlab <command> [args]
 
 commands:
   run     [overrides]  run an experiment sweep (Hydra syntax; `simlab run --help` for groups)
   report  experiment=NAME [sweep_id=ID] [tracking.uri=URI]
                        tables, plots and claim verdicts for a sweep (default: the latest)
+  sync    [tracking.uri=URI]
+                       store results left in the local spool (.spool/) when the tracking
+                       store was unavailable
   ui      [--port N] [--uri URI]
                        open the MLflow UI on 127.0.0.1 over the project's store
 """
@@ -50,7 +55,9 @@ def _run(args: Sequence[str]) -> int:
     _task()
     if not launcher.LAST_SUMMARY:
         return 0                      # --help, --cfg, ... : nothing ran
-    return 0 if all(s.ok for s in launcher.LAST_SUMMARY) else 1
+    if any(s.failed for s in launcher.LAST_SUMMARY):
+        return 1
+    return EXIT_SPOOLED if any(s.spooled for s in launcher.LAST_SUMMARY) else 0
 
 
 def _split(args: Sequence[str], key: str) -> tuple[str | None, list[str]]:
@@ -76,6 +83,33 @@ def _report(args: Sequence[str]) -> int:
     out = make_report(cfg, sweep_id=sweep_id)
     print(f"report written to {out}")
     return 0
+
+
+def _sync(args: Sequence[str]) -> int:
+    from runners.config import compose
+    from runners.spool import Spool
+    from runners.tracking import configure_http, flush
+
+    given_uri = any(a.startswith("tracking.uri=") for a in args)
+    try:
+        cfg = compose(list(args))
+    except UnknownExperiment as exc:
+        sys.stderr.write(f"simlab: {exc}\n")
+        return 2
+    tracking = cfg.tracking
+    if not tracking.get("spool_dir"):
+        sys.stderr.write("simlab sync: tracking has no spool_dir\n")
+        return 2
+    configure_http(tracking)
+    spool = Spool(tracking.spool_dir)
+    uri = tracking.uri if given_uri else None          # default: every record to its own store
+    pending = spool.count(uri)
+    done, errors = flush(spool, uri)
+    left = spool.count(uri)
+    print(f"simlab sync: stored {done} of {pending} spooled result(s); {left} left in {spool.root}")
+    for err in errors:
+        sys.stderr.write(f"simlab sync: {err}\n")
+    return 0 if left == 0 else 1
 
 
 def _ui(args: Sequence[str]) -> int:
@@ -104,7 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(USAGE)
         return 0
     command, rest = argv[0], argv[1:]
-    commands = {"run": _run, "report": _report, "ui": _ui}
+    commands = {"run": _run, "report": _report, "sync": _sync, "ui": _ui}
     if command not in commands:
         sys.stderr.write(f"simlab: unknown command {command!r}\n{USAGE}")
         return 2

@@ -20,6 +20,7 @@ from omegaconf import DictConfig, OmegaConf, open_dict
 
 from runners.hashing import cfg_hash
 from runners.sweep import Job, SweepInProgress, SweepSummary, run_sweep
+from runners.tracking import StoreUnavailable
 from runners.validation import ConfigError, Problem, check_job
 
 # Set by the last launch, read by the CLI for the exit status (Hydra drops return values).
@@ -105,6 +106,9 @@ class SimlabLauncher(Launcher):
         except SweepInProgress as exc:
             sys.stderr.write(f"simlab: {exc}\n")
             sys.exit(3)
+        except StoreUnavailable as exc:
+            sys.stderr.write(f"simlab: {exc}\n")
+            sys.exit(2)
         LAST_SUMMARY.append(summary)
         for job, error in summary.failed_jobs[:5]:
             last = error.strip().splitlines()[-1] if error.strip() else "unknown error"

@@ -32,11 +32,35 @@ def _temp_dir(requested: str | None) -> str | None:
     return str(path)
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def _ray_environment(address: str | None, auth: str | None) -> None:
+    """Environment Ray reads at import/connect time (set before ``import ray``).
+
+    - A local Ray, or a cluster addressed on a loopback host, keeps every server on 127.0.0.1:
+      Ray otherwise rewrites 127.0.0.1 to the machine's network address and listens there.
+    - ``auth``: ``token`` / ``disabled`` sets Ray's token authentication; ``auto`` uses a token
+      when one is available (``RAY_AUTH_TOKEN``, ``RAY_AUTH_TOKEN_PATH`` or ``~/.ray/auth_token``),
+      which is what ``ray start`` enables by default.
+    """
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    os.environ.setdefault("RAY_DEDUP_LOGS", "0")
+    host = (address or "").rsplit(":", 1)[0].removeprefix("ray://").strip("[]")
+    if not address or host in LOOPBACK:
+        os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
+    if address and "RAY_AUTH_MODE" not in os.environ:
+        if auth in ("token", "disabled"):
+            os.environ["RAY_AUTH_MODE"] = auth
+        elif (os.environ.get("RAY_AUTH_TOKEN") or os.environ.get("RAY_AUTH_TOKEN_PATH")
+              or (Path.home() / ".ray" / "auth_token").is_file()):
+            os.environ["RAY_AUTH_MODE"] = "token"
+
+
 @contextmanager
 def connected(runner: Mapping[str, Any]) -> Iterator[int]:
     """Connect to (or start) Ray for the duration of a sweep; yields the CPU count available."""
-    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
-    os.environ.setdefault("RAY_DEDUP_LOGS", "0")
+    _ray_environment(runner.get("address"), runner.get("auth", "auto"))
     import ray
 
     kwargs: dict[str, Any] = dict(log_to_driver=False, logging_level=logging.ERROR,

@@ -16,7 +16,7 @@ from runners import ray_backend
 from runners.hashing import NON_RESULT_KEYS, sweep_hash
 from runners.jobs import JobOutcome
 from runners.progress import Progress
-from runners.tracking import make_tracker
+from runners.tracking import StoreUnavailable, flush, make_tracker
 
 
 @dataclass
@@ -50,12 +50,14 @@ class SweepSummary:
     failed: int = 0
     skipped: int = 0
     killed_orphans: int = 0
+    spooled: int = 0                  # results kept in the local spool (store unavailable)
+    spool_dir: str = ""
     outcomes: dict[str, JobOutcome] = field(default_factory=dict)   # cfg_hash -> outcome (this run)
     failed_jobs: list[tuple[Job, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return self.failed == 0
+        return self.failed == 0 and self.spooled == 0
 
 
 class SweepInProgress(RuntimeError):
@@ -70,6 +72,13 @@ def run_sweep(jobs: list[Job], cfg: Mapping[str, Any], stream: TextIO | None = N
     sweep_id = sweep_hash([j.cfg_hash for j in jobs])
     summary = SweepSummary(sweep_id, len(jobs))
     tracker = make_tracker(cfg["tracking"], meta["name"])   # creates the store before any worker
+    spool = getattr(tracker, "spool", None)
+    if spool is not None and spool.count(tracker.uri):
+        done, errors = flush(spool, tracker.uri)
+        stream.write(f"[simlab] stored {done} result(s) left in the spool {spool.root} by an earlier sweep\n")
+        if errors:
+            raise StoreUnavailable(f"{len(errors)} spooled result(s) could not be stored ({errors[0]}); "
+                                   "nothing was run; fix the store and run `simlab sync`")
 
     prior = tracker.prior_jobs()
     live = tracker.live_driver(prior)
@@ -136,4 +145,10 @@ def run_sweep(jobs: list[Job], cfg: Mapping[str, Any], stream: TextIO | None = N
         progress.close()
         tracker.end_sweep(status, {"jobs": len(jobs), "finished": summary.finished,
                                    "failed": summary.failed, "skipped": summary.skipped})
+        summary.spooled = getattr(tracker, "spooled", 0)
+        if summary.spooled:
+            summary.spool_dir = str(tracker.spool.root)
+            stream.write(f"[simlab] the tracking store {tracker.uri} was unavailable ({tracker.offline or 'recovered'}): "
+                         f"{summary.spooled} result(s) kept in {summary.spool_dir}; they are stored by "
+                         "`simlab sync` or the next `simlab run` against this store\n")
     return summary

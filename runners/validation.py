@@ -61,6 +61,8 @@ class ConfigError(Exception):
 
 
 def _type_name(tp: Any) -> str:
+    if typing.get_origin(tp) is typing.Annotated:
+        return _type_name(typing.get_args(tp)[0])
     return getattr(tp, "__name__", None) or str(tp).replace("typing.", "")
 
 
@@ -82,11 +84,19 @@ def _check_value(key: str, value: Any, ann: Any, problems: list[Problem]) -> Non
         return
     if origin in (typing.Union, types.UnionType):
         options = typing.get_args(ann)
+        trials = []
         for option in options:
             trial: list[Problem] = []
             _check_value(key, value, option, trial)
             if not trial:
                 return
+            trials.append(trial)
+        real = [(o, t) for o, t in zip(options, trials) if o is not type(None)]
+        if len(real) == 1 and len(real[0][1]) == 1:          # X | None: say what X wanted
+            p = real[0][1][0]
+            problems.append(Problem(p.key, p.value, p.message,
+                                    p.allowed + (" or null" if len(options) > 1 else "")))
+            return
         names = " or ".join(_type_name(o) if o is not type(None) else "null" for o in options)
         problems.append(Problem(key, value, "wrong type", names))
         return
@@ -195,6 +205,9 @@ def check_job(cfg: Mapping[str, Any]) -> tuple[list[Problem], dict[str, Any]]:
         return [Problem("meta.entry", meta["entry"], f"cannot be imported ({exc})")], {}
     params = {k: v for k, v in cfg.items() if k not in NON_RESULT_KEYS}
     _check_params("", params, entry, f"experiment {meta['entry']}", problems)
+    from runners import settings
+
+    settings.check(cfg, problems)
     built: dict[str, Any] = {}
     if problems:
         return problems, built
