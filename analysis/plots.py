@@ -50,7 +50,7 @@ def plot_curves(curves: pd.DataFrame, hue: str | None, facets: Sequence[str], ou
 
 
 def plot_vs(vs: pd.DataFrame, path: Path, xlabel: str, ylabel: str, logx: bool = False,
-            logy: bool = False) -> Path:
+            logy: bool = False, title: str = "") -> Path:
     """Pooled final value against a swept parameter, one line per hue, with 95% CI bands."""
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
     lines = vs.groupby("hue", dropna=False) if "hue" in vs.columns else [("all", vs)]
@@ -66,7 +66,8 @@ def plot_vs(vs: pd.DataFrame, path: Path, xlabel: str, ylabel: str, logx: bool =
         ax.set_yscale("log")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.set_title("band: 95% CI of the mean (±1.96 SE over reps × seeds)", fontsize=9)
+    ax.set_title((title + "\n" if title else "") + "band: 95% CI of the mean (±1.96 SE over reps × seeds)",
+                 fontsize=9)
     ax.legend(fontsize=8)
     ax.grid(True, which="both", alpha=0.3)
     fig.tight_layout()

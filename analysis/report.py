@@ -67,33 +67,38 @@ def build_data(uri: str, runs: pd.DataFrame, curve: Mapping[str, Any]) -> ClaimD
 
 
 def vs_frame(data: ClaimData, spec: Mapping[str, Any]) -> pd.DataFrame:
-    """Pooled value per (hue, x) for the ``report.vs`` plot: mean, SE and N over replications.
+    """Pooled value per (facet, hue, x) for the ``report.vs`` plot: mean, SE and N over
+    replications. Every other varying key is a facet (one figure each), so a band never pools
+    different settings.
 
     ``y`` names a per-rep array (its final value per replication) or ``metrics.<name>`` (one
-    value per job, pooled over seeds and other keys).
+    value per job, pooled over seeds).
     """
     x, y, hue = spec["x"], spec.get("y", "final"), spec.get("hue")
+    facets = [k for k in data.keys if k not in (x, hue)]
     if y.startswith("metrics."):
         runs = data.runs
         df = pd.DataFrame({"x": runs[column_for(runs, x)], "value": runs[y].astype(float)})
-        if hue:
-            df["hue"] = runs[column_for(runs, hue)].astype(str)
+        for k in ([hue] if hue else []) + facets:
+            df[k] = runs[column_for(runs, k)].astype(str)
     else:
         f = data.finals if y in ("final",) else data.finals_of(y)
         if x not in f.columns:
             raise KeyError(f"report.vs x={x!r} is not a varying key; varying: {', '.join(data.keys) or '(none)'}")
         df = pd.DataFrame({"x": f[x], "value": f["value"].astype(float)})
-        if hue:
-            df["hue"] = f[hue].astype(str)
-    by = ["hue", "x"] if hue else ["x"]
+        for k in ([hue] if hue else []) + facets:
+            df[k] = f[k].astype(str)
+    if hue:
+        df["hue"] = df[hue]
+    by = [*facets, *(["hue"] if hue else []), "x"]
     rows = []
     for ctx, part in df.groupby(by, dropna=False):
         ctx_t = ctx if isinstance(ctx, tuple) else (ctx,)
         mean, se, n = pooled(part["value"].to_numpy())
         rows.append({**dict(zip(by, ctx_t)), "mean": mean, "se": se, "n": n})
     out = pd.DataFrame(rows)
-    return out.sort_values(by, key=lambda s: pd.to_numeric(s, errors="coerce") if s.name == "x" else s) \
-        if not out.empty else out
+    out.attrs["facets"] = facets
+    return out
 
 
 def evaluate_claims(claims: Any, data: ClaimData) -> list[Verdict]:
@@ -164,9 +169,15 @@ def make_report(cfg: DictConfig, sweep_id: str | None = None, out_root: Path | N
     if vs_spec:
         vs = vs_frame(data, vs_spec)
         if not vs.empty:
-            figures.append(plot_vs(vs, out / f"vs_{vs_spec['x'].replace('.', '_')}.png", xlabel=vs_spec["x"],
-                                   ylabel=vs_spec.get("ylabel", vs_spec.get("y", "final")),
-                                   logx=vs_spec.get("logx", False), logy=vs_spec.get("logy", False)))
+            facets = vs.attrs.get("facets", [])
+            groups = vs.groupby(facets, dropna=False) if facets else [((), vs)]
+            for i, (ctx, part) in enumerate(groups):
+                ctx_t = ctx if isinstance(ctx, tuple) else (ctx,)
+                title = ", ".join(f"{k}={v}" for k, v in zip(facets, ctx_t))
+                figures.append(plot_vs(part, out / f"vs_{vs_spec['x'].replace('.', '_')}_{i}.png",
+                                       xlabel=vs_spec["x"], ylabel=vs_spec.get("ylabel", vs_spec.get("y", "final")),
+                                       logx=vs_spec.get("logx", False), logy=vs_spec.get("logy", False),
+                                       title=title))
             vs.to_csv(out / "vs.csv", index=False)
     verdicts = evaluate_claims(meta.get("claims"), data)
     table = final_table(data, data.runs, list(spec.get("metrics", [])))

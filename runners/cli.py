@@ -45,6 +45,18 @@ def _run(args: Sequence[str]) -> int:
     def _task(cfg) -> None:  # the launcher runs jobs itself; Hydra calls this only outside sweeps
         return None
 
+    from runners.config import count_jobs, max_jobs
+
+    n_jobs, shape = count_jobs(args)
+    limit = max_jobs(args)
+    if n_jobs > limit:
+        sys.stderr.write(f"simlab: the sweep would expand to {n_jobs:,} jobs ({shape}); runner.max_jobs = {limit:,}. "
+                         "Nothing was started. Shard the sweep (e.g. one seed range per run) or raise "
+                         "runner.max_jobs (docs/scaling.md).\n")
+        return 2
+    if n_jobs == 0:
+        sys.stderr.write(f"simlab: the sweep is empty ({shape}); nothing to run.\n")
+        return 2
     launcher.LAST_SUMMARY.clear()
     # Always a sweep (a single run is a sweep of one). Passing -m explicitly, not only
     # hydra.mode in config.yaml, keeps Hydra's real error when composition fails early.
@@ -52,7 +64,17 @@ def _run(args: Sequence[str]) -> int:
              "--shell-completion", "-sc", "--run", "-r"}
     multirun = [] if modes & set(args) else ["--multirun"]
     sys.argv = ["simlab run", *multirun, *args, searchpath]
-    _task()
+    try:
+        _task()
+    except SystemExit as exc:
+        if exc.code != 1 or launcher.LAST_SUMMARY:
+            raise
+        # Hydra refused the overrides (unknown key, bad choice, syntax): add what it allows
+        from runners.config import diagnose_overrides
+
+        for line in diagnose_overrides(args):
+            sys.stderr.write(f"simlab: {line}\n")
+        return 2
     if not launcher.LAST_SUMMARY:
         return 0                      # --help, --cfg, ... : nothing ran
     if any(s.failed for s in launcher.LAST_SUMMARY):

@@ -15,6 +15,7 @@ def runner(
     num_cpus: Annotated[int, Interval(1, 4096)] | None = None,
     max_retries: Annotated[int, Interval(0, 100)] = 2,
     max_in_flight: Annotated[int, Interval(1, 10**6)] | None = None,
+    max_jobs: Annotated[int, Interval(1, 10**9)] = 100_000,
     temp_dir: str | None = None,
 ) -> None:
     """Where jobs run: a local Ray (``address`` null) or an existing cluster."""

@@ -215,7 +215,9 @@ def check_job(cfg: Mapping[str, Any]) -> tuple[list[Problem], dict[str, Any]]:
         if isinstance(value, Mapping) and "_target_" in value:
             try:
                 built[key] = instantiate(value, _convert_="all")
-            except Exception as exc:  # constructor cross-field checks
+                if callable(getattr(built[key], "validate", None)):
+                    built[key].validate()     # e.g. parse a trace / data file named by the config
+            except Exception as exc:  # constructor cross-field checks, malformed data files
                 cause = exc.__cause__ or exc
                 problems.append(Problem(key, dict(value), f"{type(cause).__name__}: {cause}"))
     return problems, built

@@ -193,12 +193,27 @@ class LRUAdversarial:
         return Trace.from_raw(raw, name=f"lru_adversarial(k={self.k},{self.mode})")
 
 
+class RandomAdversarial(LRUAdversarial):
+    """k+1 pages, each request uniform over the k pages other than the previous one: the
+    sequence behind the H_k lower bound for randomized paging (Fiat et al. 1991). The
+    ``mode="random"`` case of ``LRUAdversarial`` as a choice of its own (a YAML keeps the
+    constructor's defaults)."""
+
+    def __init__(
+        self,
+        k: Annotated[int, Interval(1)] = 10,
+        length: Annotated[int, Interval(1)] = 10_000,
+    ) -> None:
+        super().__init__(k=k, length=length, mode="random")
+
+
 # --------------------------------------------------------------------------- loaders
 
 def resolve_path(path: str) -> Path:
-    """An absolute path, or a path relative to the project root."""
-    p = Path(os.path.expanduser(str(path)))
-    return p if p.is_absolute() else PROJECT_ROOT / p
+    """An absolute path, or a path relative to the project root that stays inside it."""
+    from algorithms.paths import resolve_config_path
+
+    return resolve_config_path(path, PROJECT_ROOT)
 
 
 class _FileTrace:
@@ -215,6 +230,10 @@ class _FileTrace:
 
     def generate(self, rng: np.random.Generator | None = None) -> Trace:
         return self.load()
+
+    def validate(self) -> None:
+        """Parse the file now (in the driver), so a malformed trace stops the sweep before any job."""
+        self.load()
 
     def load(self) -> Trace:
         raise NotImplementedError

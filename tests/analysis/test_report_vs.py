@@ -34,6 +34,7 @@ def test_vs_frame_matches_groupby(tmp_path):
     for _, r in vs.iterrows():
         m, sd, n = ref.loc[(r["hue"], r["x"])]
         assert np.isclose(r["mean"], m) and np.isclose(r["se"], sd / np.sqrt(n)) and r["n"] == n == 12
+    assert vs.attrs["facets"] == []
     per_job = vs_frame(data, {"x": "predictor.sigma", "y": "metrics.ratio", "hue": "policy"})
     assert (per_job["n"] == 3).all()
     assert np.allclose(per_job.sort_values(["hue", "x"])["mean"].to_numpy(),
@@ -50,3 +51,12 @@ def test_vs_frame_names_unknown_array():
         assert "nope" in str(exc) and "ratio" in str(exc)
     else:
         raise AssertionError("unknown array accepted")
+
+
+def test_other_varying_keys_become_facets():
+    data = _data(np.random.default_rng(2))
+    f = data.finals.copy()
+    f["trace"] = np.where(f["rep"] < 2, "zipf", "loop")
+    data.finals, data.keys = f, ["policy", "predictor.sigma", "trace"]
+    vs = vs_frame(data, {"x": "predictor.sigma", "y": "final", "hue": "policy"})
+    assert vs.attrs["facets"] == ["trace"] and len(vs) == 12 and (vs["n"] == 6).all()

@@ -208,8 +208,12 @@ def test_relative_paths_are_taken_from_the_project_root(tmp_path):
     f.write_text("3\n4\n")
     rel = os.path.relpath(f, PROJECT_ROOT)
     assert not Path(rel).is_absolute()
-    assert resolve_path(rel).resolve() == f.resolve()
-    assert TextTrace(rel).load().ids.tolist() == [0, 1]
+    with pytest.raises(ValueError, match="outside the project"):   # relative paths stay inside
+        resolve_path(rel)
+    assert TextTrace(str(f)).load().ids.tolist() == [0, 1]           # absolute: taken as given
+    inside = "tests/data/good/trace.txt"
+    assert resolve_path(inside) == PROJECT_ROOT.resolve() / inside
+    assert TextTrace(inside).load().ids.tolist() == [0, 1, 0, 2]
 
 
 # ---------------------------------------------------------------- YAML discovery
