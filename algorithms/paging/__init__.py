@@ -20,5 +20,10 @@ Protocol (shared types in ``core.py``; checked for every ``conf/paging/policy/*.
   cold misses included (as in libCacheSim and the learning-augmented paging papers).
 
 Modules: ``core`` (types), ``traces`` (generators and loaders), ``classic/`` (LRU, FIFO, LFU,
-CLOCK, Marker, RandomMarker, Belady as numba kernels), ``reference`` (plain-Python twins).
+CLOCK, Marker, RandomMarker, Belady as numba kernels), ``reference`` (plain-Python twins),
+``predictors/`` (next arrival, bits, actions; ``with_kind`` siblings), ``augmented/``
+(BlindOracle, Predictive Marker, LMarker, LNonMarker, Trust&Doubt, robust combiners),
+``succinct/`` (discard / phase bits), ``parsimonious`` (F&R with a query budget) and
+``cost_aware/`` (its own protocol: per-query model costs, LFU / LEC / GDSF, multiplexers).
+Experiments: ``experiments/paging.py`` (this protocol) and ``experiments/caching.py``.
 """

@@ -32,6 +32,13 @@ happen only in follower mode.
 
 Budget: at most ``query_budget * (t + 1)`` queries among the first t + 1 requests, and at least
 ``min_gap`` requests between two queries (the paper's "well-separated" queries, a = min_gap).
+
+Kernel: swap-remove sets (O(1) add/remove/uniform pick). The set D = cache minus the
+predictor's current state is kept up to date as both change (O(1) per request), so a query
+copies D (in cache order) into the candidate set instead of scanning the cache; every copied
+page leaves the candidates before the next query, so queries cost O(log k) amortized.
+"Was page p in the last queried state" is answered lazily from the time p entered the state
+and a stamp set when it leaves (no O(k) snapshot per query).
 """
 
 from __future__ import annotations
@@ -45,7 +52,14 @@ from algorithms.constraints import Interval
 from algorithms.paging.augmented import _ds
 from algorithms.paging.augmented._common import check_k, n_slots, outcome, prediction
 from algorithms.paging.core import PagingOutcome, Trace
-from algorithms.paging.predictors import _offline
+from algorithms.paging.classic.belady import Belady
+
+
+@njit(cache=True, inline="always")
+def _known(p, pin, entered, stamp, qid, last_q):
+    """Was page p in the predictor's state at the last query? (p still there since before
+    it, or it left afterwards having been there: ``stamp``)."""
+    return stamp[p] == qid or (pin[p] and entered[p] <= last_q)
 
 
 @njit(cache=True)
@@ -58,10 +72,13 @@ def follower_robust_kernel(ids, ev_pred, opt_hit, n_pages, k, u, alpha, budget, 
     carr = np.empty(k, dtype=np.int64)               # own cache
     cwhere = np.full(n_pages, -1, dtype=np.int64)
     ncache = 0
-    parr = np.empty(k + 1, dtype=np.int64)           # predictor's current state (hidden)
-    pwhere = np.full(n_pages, -1, dtype=np.int64)
-    npred = 0
-    known = np.full(n_pages, -1, dtype=np.int64)     # == qid: in the last queried state
+    pin = np.zeros(n_pages, dtype=np.bool_)          # predictor's current state (hidden)
+    entered = np.zeros(n_pages, dtype=np.int64)      # when a page last entered that state
+    stamp = np.full(n_pages, -1, dtype=np.int64)     # == qid: was in the state at query qid
+    darr = np.empty(k, dtype=np.int64)               # own cache minus the predictor's state
+    dwhere = np.full(n_pages, -1, dtype=np.int64)
+    nd = 0
+    dbuf = np.empty(k, dtype=np.int64)
     req = np.full(n_pages, -1, dtype=np.int64)       # == qid: requested since that query
     qid = 0
     last_q = -(1 << 40)
@@ -81,11 +98,17 @@ def follower_robust_kernel(ids, ev_pred, opt_hit, n_pages, k, u, alpha, budget, 
     for t in range(n):
         p = ids[t]
         # the predictor serves r_t (hidden from the algorithm unless it queries)
-        if pwhere[p] < 0:
-            npred = _ds.set_add(parr, pwhere, npred, p)
+        if not pin[p]:
+            pin[p] = True
+            entered[p] = t
+            nd = _ds.set_remove(darr, dwhere, nd, p)
         e = ev_pred[t]
-        if e >= 0 and pwhere[e] >= 0:
-            npred = _ds.set_remove(parr, pwhere, npred, e)
+        if e >= 0 and pin[e]:
+            pin[e] = False
+            if entered[e] <= last_q:
+                stamp[e] = qid
+            if cwhere[e] >= 0 and dwhere[e] < 0:
+                nd = _ds.set_add(darr, dwhere, nd, e)
         if not opt_hit[t]:
             cost_opt += 1
         if robust and seen[p] != rphase:
@@ -118,12 +141,21 @@ def follower_robust_kernel(ids, ev_pred, opt_hit, n_pages, k, u, alpha, budget, 
                         last_q = t
                         qtimes[nq] = t
                         nq += 1
-                        for i in range(npred):
-                            known[parr[i]] = qid
-                        for i in range(ncache):
-                            q = carr[i]
-                            if known[q] != qid:
-                                ncand = _ds.set_add(cand, cwh, ncand, q)
+                        # candidates: the cache minus the state just queried, in cache order
+                        for i in range(nd):
+                            dbuf[i] = cwhere[darr[i]]
+                        if nd > 16:
+                            dbuf[:nd] = np.sort(dbuf[:nd])
+                        else:                        # insertion sort, no allocation
+                            for i in range(1, nd):
+                                x = dbuf[i]
+                                j = i - 1
+                                while j >= 0 and dbuf[j] > x:
+                                    dbuf[j + 1] = dbuf[j]
+                                    j -= 1
+                                dbuf[j + 1] = x
+                        for i in range(nd):
+                            ncand = _ds.set_add(cand, cwh, ncand, carr[dbuf[i]])
                     if ncand > 0:
                         v = _ds.set_pick(cand, ncand, u[t])
                     else:                            # no query allowed: avoid recent pages
@@ -140,16 +172,19 @@ def follower_robust_kernel(ids, ev_pred, opt_hit, n_pages, k, u, alpha, budget, 
                             nun = _ds.set_add(uarr, uwhere, nun, carr[i])
                     for i in range(nun):
                         q = uarr[(i + int(u[t] * nun)) % nun]
-                        if known[q] != qid:
+                        if not _known(q, pin, entered, stamp, qid, last_q):
                             v = q
                             break
                     if v < 0:
                         v = _ds.set_pick(uarr, nun, u[t])
                 nun = _ds.set_remove(uarr, uwhere, nun, v)
                 ncand = _ds.set_remove(cand, cwh, ncand, v)
+                nd = _ds.set_remove(darr, dwhere, nd, v)
                 ncache = _ds.set_remove(carr, cwhere, ncache, v)
                 evicted[t] = v
             ncache = _ds.set_add(carr, cwhere, ncache, p)
+            if not pin[p]:
+                nd = _ds.set_add(darr, dwhere, nd, p)
         req[p] = qid
         ncand = _ds.set_remove(cand, cwh, ncand, p)
         nun = _ds.set_remove(uarr, uwhere, nun, p)   # mark (robust phase)
@@ -179,9 +214,7 @@ class FollowerRobust:
         k = check_k(k)
         ev = prediction(predictions, "opt_action", trace, dtype=np.int64)
         n = len(trace)
-        z = np.zeros(max(n, 1))
-        opt_hit, _, _ = _offline.belady_actions(trace.ids, trace.next_arrival, n_slots(trace),
-                                                k, 0.0, z, z)
+        opt_hit = Belady().run(trace, k, {}, None).hits   # OPT's faults for the trust test
         u = rng.random(n)
         hits, evicted, qt, rp = follower_robust_kernel(
             trace.ids, ev, opt_hit, n_slots(trace), k, u, self.alpha, self.query_budget,

@@ -11,4 +11,10 @@ sees the same predictions). Kinds:
   (-1 = none); replaying it from an empty cache gives the predicted OPT cache states.
 
 The default parameters (sigma = 0, p = 0) give perfect predictions.
+
+``with_kind(kind)`` (optional) returns the sibling predictor of another kind with the same
+noise level, or None: DiscardBits(p) <-> PhaseBits(p); NoisyNextArrival(sigma) ->
+FtPActions(sigma) (same rng state: follow-the-prediction on the same noisy draws). An
+experiment uses it when a policy needs a kind other than the configured predictor's, so one
+sweep over the noise serves every policy with common random numbers.
 """

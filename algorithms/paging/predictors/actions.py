@@ -46,6 +46,9 @@ class OptActions:
                                            u_err, u_pick)
         return ev
 
+    def with_kind(self, kind: str):
+        return self if kind == self.kind else None
+
 
 class FtPActions:
     """Evictions of BlindOracle on LogNormal(0, sigma)-noisy next arrivals."""
@@ -60,3 +63,10 @@ class FtPActions:
         pred = self._noisy.predict(trace, k, rng)
         _, ev = blind_oracle_kernel(trace.ids, pred, max(trace.n_objects, 1), int(k))
         return ev
+
+    def with_kind(self, kind: str):
+        """``next_arrival`` -> the noisy predictions this predictor follows (same rng state
+        gives the same draws)."""
+        if kind == self.kind:
+            return self
+        return self._noisy if kind == "next_arrival" else None

@@ -50,6 +50,12 @@ class _Flipped:
         if not 0.0 <= self.p <= 1.0:
             raise ValueError(f"p: {p!r}; allowed: a probability in [0, 1]")
 
+    def with_kind(self, kind: str):
+        """The sibling predictor of ``kind`` with the same flip probability (so one sweep
+        over p serves discard-bit and phase-bit policies alike), or None."""
+        sibling = {"discard_bit": DiscardBits, "phase_bit": PhaseBits}.get(kind)
+        return sibling(self.p) if sibling is not None else None
+
 
 class DiscardBits(_Flipped):
     """Belady-derived discard bits, each flipped with probability p."""

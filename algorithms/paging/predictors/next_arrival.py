@@ -31,6 +31,15 @@ class PerfectNextArrival:
     def predict(self, trace: Trace, k: int, rng: np.random.Generator) -> np.ndarray:
         return trace.next_arrival.astype(np.float64)
 
+    def with_kind(self, kind: str):
+        """Sibling of another kind: perfect action predictions = Belady's evictions."""
+        if kind == "next_arrival":
+            return self
+        if kind == "opt_action":
+            from algorithms.paging.predictors.actions import FtPActions
+            return FtPActions(0.0)
+        return None
+
 
 class NoisyNextArrival:
     """True next index (10^4 n if never) + LogNormal(0, sigma) noise (L&V §6)."""
@@ -47,3 +56,14 @@ class NoisyNextArrival:
         nxt = trace.next_arrival.astype(np.float64)
         nxt[nxt >= n] = float(NEVER_FACTOR) * n
         return nxt + rng.lognormal(0.0, self.sigma, n)
+
+    def with_kind(self, kind: str):
+        """Sibling of another kind: ``opt_action`` -> ``FtPActions(sigma)``, the evictions of
+        follow-the-prediction on these same noisy predictions when given the same rng state
+        (how Antoniadis et al. 2020, §5, make action predictions for Trust&Doubt)."""
+        if kind == "next_arrival":
+            return self
+        if kind == "opt_action":
+            from algorithms.paging.predictors.actions import FtPActions
+            return FtPActions(self.sigma)
+        return None
