@@ -10,6 +10,16 @@ Baselines:
   pulls per second, once against simlab with n_reps = 1 (like for like) and once against simlab's
   batched run (what a replicated experiment actually costs per pull).
 
+Streaming (Wang ICML'23) and misspecified linear policies, also timed against baselines written
+here and run in the same process:
+- streaming uniform exploration and eps-best (loglog, logstar): simlab's numba level tournament
+  (with the env's memory / budget checks) against a plain Python loop over reps and arriving arms
+  that draws each batch with ``Generator.binomial`` (the shape of the authors' released code).
+  Reported as arms processed per second and simulated pulls per second (batches make T cheap).
+- OFUL and SupLinUCB: simlab's ``simulate_linear`` (numba kernels vectorised over reps) against a
+  plain numpy loop: OFUL batched over reps with ``np.einsum`` and Sherman-Morrison updates, and
+  SupLinUCB (whose level walk differs per rep) as a per-rep Python loop over numpy arrays.
+
 Each timing is the minimum over ``--repeats`` runs. Mean final regret is printed too, as a sanity
 check that the implementations agree (same algorithm, different random streams).
 
@@ -30,6 +40,14 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from algorithms.bandits.bernoulli_env import BernoulliEnv  # noqa: E402
+from algorithms.bandits.linear.env import MisspecifiedLinearEnv  # noqa: E402
+from algorithms.bandits.linear.oful import OFUL  # noqa: E402
+from algorithms.bandits.linear.simulate import simulate_linear  # noqa: E402
+from algorithms.bandits.linear.sup_lin_ucb import SupLinUCB  # noqa: E402
+from algorithms.bandits.streaming.env import BernoulliStream  # noqa: E402
+from algorithms.bandits.streaming.eps_best import StreamEpsBest  # noqa: E402
+from algorithms.bandits.streaming.levels import budget_table  # noqa: E402
+from algorithms.bandits.streaming.uniform import StreamUniform  # noqa: E402
 from algorithms.bandits.simulate import simulate  # noqa: E402
 from algorithms.bandits.thompson_beta import ThompsonBeta  # noqa: E402
 from algorithms.bandits.ucb1 import UCB1  # noqa: E402
@@ -86,6 +104,130 @@ def simlab_run(policy, n_arms: int, n_reps: int, horizon: int, seed: int) -> np.
     return out.regret[:, -1]
 
 
+# ---------------------------------------------------------------------------------- streaming
+
+def plain_stream(means: np.ndarray, horizon: int, batch, cap, final, seed: int) -> np.ndarray:
+    """The level tournament as a plain Python loop (no env, no checks); final regret per rep."""
+    rng = np.random.default_rng(seed)
+    n_reps, K = means.shape
+    L = len(batch)
+    out = np.zeros(n_reps)
+    for r in range(n_reps):
+        mu, best = means[r], means[r].max()
+        kings, spent, used, regret = {}, [0] * L, 0, 0.0
+        for arm in range(K):
+            if used >= horizon:
+                break
+            level = 0
+            while True:
+                n = min(int(batch[level]), horizon - used)
+                if n == 0:
+                    break
+                m = rng.binomial(n, mu[arm]) / n
+                used += n
+                regret += n * (best - mu[arm])
+                spent[level] += n
+                if level not in kings or m > kings[level][1]:
+                    kings[level] = (arm, m)
+                if level < L - 1 and cap[level] >= 0 and spent[level] > cap[level]:
+                    arm = kings.pop(level)[0]
+                    spent[level] = 0
+                    level += 1
+                    continue
+                break
+        if used < horizon and kings:
+            win = kings[max(kings)][0]
+            if len(kings) > 1 and horizon - used >= len(kings) * final:
+                fresh = {l: rng.binomial(final, mu[a]) / final for l, (a, _) in kings.items()}
+                used += len(kings) * final
+                regret += sum(final * (best - mu[a]) for a, _ in kings.values())
+                win = kings[max(fresh, key=fresh.get)][0]
+            regret += (horizon - used) * (best - mu[win])
+        out[r] = regret
+    return out
+
+
+def simlab_stream(policy, n_arms: int, n_reps: int, horizon: int, seed: int) -> np.ndarray:
+    env = BernoulliStream(n_arms=n_arms, instance="clear_cut", memory=8)
+    env.reset(n_reps, horizon, np.random.default_rng(seed))
+    policy.play(env, np.random.default_rng(seed + 1))
+    return env.state.regret
+
+
+def stream_means(n_arms: int, n_reps: int, seed: int) -> np.ndarray:
+    return BernoulliStream(n_arms=n_arms, instance="clear_cut").draw_means(n_reps, np.random.default_rng(seed))
+
+
+# ---------------------------------------------------------------------------------- linear
+
+def linear_instance(dim: int, n_reps: int, seed: int):
+    env = MisspecifiedLinearEnv(dim=dim, gap=0.2, zeta=0.01, noise=0.2)
+    env.reset(n_reps, np.random.default_rng(seed))
+    return env.features, env.means
+
+
+def plain_oful(X: np.ndarray, means: np.ndarray, horizon: int, seed: int, beta=1.0, lam=1.0) -> np.ndarray:
+    """OFUL in one plain numpy loop batched over reps (einsum + Sherman-Morrison); final regret."""
+    rng = np.random.default_rng(seed)
+    n_reps, K, d = X.shape
+    rows = np.arange(n_reps)
+    Ainv = np.tile(np.eye(d) / lam, (n_reps, 1, 1))
+    b = np.zeros((n_reps, d))
+    counts = np.zeros((n_reps, K))
+    for _ in range(horizon):
+        theta = np.einsum("rij,rj->ri", Ainv, b)
+        width = np.sqrt(np.maximum(np.einsum("rki,rij,rkj->rk", X, Ainv, X), 0.0))
+        arms = np.argmax(np.einsum("rki,ri->rk", X, theta) + beta * width, axis=1)
+        x = X[rows, arms]
+        reward = means[rows, arms] + 0.2 * rng.standard_normal(n_reps)
+        v = np.einsum("rij,rj->ri", Ainv, x)
+        Ainv -= np.einsum("ri,rj->rij", v, v) / (1.0 + np.einsum("ri,ri->r", x, v))[:, None, None]
+        b += reward[:, None] * x
+        counts[rows, arms] += 1
+    return (counts * (means.max(axis=1, keepdims=True) - means)).sum(axis=1)
+
+
+def plain_sup_lin_ucb(X: np.ndarray, means: np.ndarray, horizon: int, seed: int, beta=0.2, lam=1.0) -> np.ndarray:
+    """SupLinUCB as a per-rep Python loop over numpy arrays (Sherman-Morrison per level)."""
+    rng = np.random.default_rng(seed)
+    n_reps, K, d = X.shape
+    L = max(1, math.ceil(0.5 * math.log2(max(horizon, 2))) + 1)
+    out = np.zeros(n_reps)
+    for r in range(n_reps):
+        Ainv = np.tile(np.eye(d) / lam, (L, 1, 1))
+        b = np.zeros((L, d))
+        gaps = means[r].max() - means[r]
+        for k in range(1, horizon + 1):
+            active = np.ones(K, bool)
+            arm, lev = None, None
+            for l in range(L):
+                theta = Ainv[l] @ b[l]
+                w = np.sqrt(np.maximum(np.einsum("ki,ij,kj->k", X[r], Ainv[l], X[r]), 0.0))
+                ucb = X[r] @ theta + beta * w
+                wa = np.where(active, w, -1.0)
+                if wa.max() >= 0.5 ** (l + 1):
+                    arm, lev = int(wa.argmax()), l
+                    break
+                if k <= 4.0 ** (l + 1) * d or l == L - 1:
+                    arm = int(np.where(active, ucb, -np.inf).argmax())
+                    break
+                active &= ucb >= np.where(active, ucb, -np.inf).max() - 3 * beta * 0.5 ** (l + 1)
+            if lev is not None:
+                x = X[r, arm]
+                v = Ainv[lev] @ x
+                Ainv[lev] -= np.outer(v, v) / (1.0 + x @ v)
+                b[lev] += (means[r, arm] + 0.2 * rng.standard_normal()) * x
+            out[r] += gaps[arm]
+    return out
+
+
+def simlab_linear(policy, dim: int, n_reps: int, horizon: int, seed: int) -> np.ndarray:
+    env = MisspecifiedLinearEnv(dim=dim, gap=0.2, zeta=0.01, noise=0.2)
+    out = simulate_linear(env, policy, horizon, n_reps, np.random.default_rng(seed),
+                          np.random.default_rng(seed + 1))
+    return out.regret[:, -1]
+
+
 def mabwiser_run(kind: str, means_row: np.ndarray, horizon: int, seed: int) -> float:
     """One bandit, per-decision predict + partial_fit. Returns the final pseudo-regret."""
     from mabwiser.mab import MAB, LearningPolicy
@@ -127,9 +269,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--quick", action="store_true", help="tiny smoke run")
     ap.add_argument("--no-mabwiser", action="store_true", help="skip the MABWiser rows")
+    ap.add_argument("--stream-arms", type=int, default=1000, help="K of the streaming rows")
+    ap.add_argument("--stream-horizon", type=int, default=10**8, help="T of the streaming rows")
+    ap.add_argument("--stream-reps", type=int, default=200)
+    ap.add_argument("--linear-dim", type=int, default=8)
+    ap.add_argument("--linear-horizon", type=int, default=20000)
+    ap.add_argument("--linear-reps", type=int, default=50)
     args = ap.parse_args(argv)
     if args.quick:
         args.n_reps, args.horizon, args.single_horizon, args.repeats = 50, 200, 100, 1
+        args.stream_arms, args.stream_horizon, args.stream_reps = 50, 10**5, 4
+        args.linear_dim, args.linear_horizon, args.linear_reps = 3, 100, 3
 
     K, R, T, seed = args.n_arms, args.n_reps, args.horizon, args.seed
     means = instance_means(K, R, seed)
@@ -186,6 +336,54 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print("MABWiser decides one bandit at a time in Python; compare pulls/s with the simlab "
               "n_reps=1 row (like for like) and with the batched row (replicated experiments).")
+
+    # -------------------------------------------------------------- streaming (Wang ICML'23)
+    SK, ST, SR = args.stream_arms, args.stream_horizon, args.stream_reps
+    smeans = stream_means(SK, SR, seed)
+    simlab_stream(StreamUniform(), 10, 2, 1000, seed)            # warm-up (numba compile / cache)
+    srows = []
+    print(f"\nStreaming, clear-cut stream, K={SK}, T={ST:.0e}, {SR} reps (batched pulls: a batch of n "
+          "pulls is one Binomial draw, so cost scales with K, not T).\n")
+    print("| implementation | algorithm | time (s) | arms/s | simulated pulls/s | time / plain | mean regret ± SE |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for name, pol in (("uniform", StreamUniform()), ("loglog", StreamEpsBest("loglog")),
+                      ("logstar", StreamEpsBest("logstar"))):
+        batch, cap, final = budget_table(name, SK, ST)
+        t_plain, reg_plain = best_time(lambda: plain_stream(smeans, ST, batch, cap, final, seed), args.repeats)
+        t_sim, reg_sim = best_time(lambda: simlab_stream(pol, SK, SR, ST, seed), args.repeats)
+        for impl, t, reg, ratio in (("plain Python loop", t_plain, reg_plain, "1.00"),
+                                    ("simlab numba kernel", t_sim, reg_sim, f"{t_sim / t_plain:.3f}")):
+            se = reg.std(ddof=1) / math.sqrt(reg.size) if reg.size > 1 else float("nan")
+            print(f"| {impl} | {name} | {t:.3f} | {SK * SR / t:,.0f} | {ST * SR / t:.3g} | {ratio} | "
+                  f"{reg.mean():.4g} ± {se:.2g} |")
+        srows.append((name, t_sim / t_plain))
+    print()
+    for name, ratio in srows:
+        print(f"streaming {name}: simlab / plain Python time ratio = {ratio:.3f}")
+
+    # -------------------------------------------------------------- misspecified linear
+    LD, LT, LR = args.linear_dim, args.linear_horizon, args.linear_reps
+    X, lmeans = linear_instance(LD, LR, seed)
+    simlab_linear(OFUL(), 3, 2, 5, seed)                          # warm-up
+    simlab_linear(SupLinUCB(beta=0.2), 3, 2, 5, seed)
+    print(f"\nMisspecified linear bandit (hidden_best, d={LD}, K={LD + 1}), T={LT}, {LR} reps.\n")
+    print("| implementation | algorithm | n_reps | time (s) | pulls/s | time / plain | mean regret ± SE |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    lrows = []
+    sup_T = max(LT // 10, 10)
+    for name, make, plain, T_l in (("OFUL", OFUL, plain_oful, LT),
+                                   ("SupLinUCB", lambda: SupLinUCB(beta=0.2), plain_sup_lin_ucb, sup_T)):
+        t_plain, reg_plain = best_time(lambda: plain(X, lmeans, T_l, seed), args.repeats)
+        t_sim, reg_sim = best_time(lambda: simlab_linear(make(), LD, LR, T_l, seed), args.repeats)
+        for impl, t, reg, ratio in (("plain numpy loop", t_plain, reg_plain, "1.00"),
+                                    ("simlab simulate_linear", t_sim, reg_sim, f"{t_sim / t_plain:.2f}")):
+            se = reg.std(ddof=1) / math.sqrt(reg.size) if reg.size > 1 else float("nan")
+            print(f"| {impl} | {name} (T={T_l}) | {LR} | {t:.3f} | {LR * T_l / t:,.0f} | {ratio} | "
+                  f"{reg.mean():.4g} ± {se:.2g} |")
+        lrows.append((name, t_sim / t_plain))
+    print()
+    for name, ratio in lrows:
+        print(f"linear {name}: simlab / plain numpy time ratio = {ratio:.2f}")
     return 0
 
 

@@ -50,4 +50,14 @@ policy separate streams, so common random numbers hold across policies for one s
 Modules: ``bernoulli_env``, ``gaussian_env`` (``instances`` picks their means),
 ``oblivious_env``; ``uniform``, ``etc``, ``epsilon_greedy``, ``ucb1``, ``kl_ucb``,
 ``thompson_beta``, ``thompson_gaussian``, ``exp3``; ``arm_order`` (tie-breaking); ``simulate``.
+
+Settings with their own small protocols, in subpackages (each written down in its ``__init__``):
+``streaming`` (single-pass streaming arms with bounded arm memory, Wang ICML'23), ``linear``
+(misspecified linear bandits, Zhang et al. ICML'23), ``pure`` (fixed-budget pure exploration:
+Sequential Halving, Bracketing SH, Zhao et al. ICML'23) and ``switching`` (switching costs with
+a budget of extra / total observations, Cheng, Zhou & Ji ICML'23).
+
+Non-stationary, in the base protocol: ``piecewise_env`` (piecewise-stationary Bernoulli arms, an
+oblivious adversary that also tracks the regret w.r.t. the current best arm), ``sw_ucb`` and
+``d_ucb`` (Garivier & Moulines 2011).
 """
