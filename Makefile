@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 
-.PHONY: demo test install install-test bench report ui clean
+.PHONY: demo test install install-test bench report ui clean cluster-up cluster-down cluster-status sync
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,21 @@ bench: install
 
 ui: install
 	$(BIN)/simlab ui
+
+## cluster-up / cluster-down: a Ray head and an MLflow server on 127.0.0.1 (scripts/cluster.sh);
+## then: simlab run runner=cluster runner.address=127.0.0.1:6379 tracking.uri=http://127.0.0.1:5000
+cluster-up: install
+	BIN=$(abspath $(BIN)) scripts/cluster.sh up
+
+cluster-down:
+	BIN=$(abspath $(BIN)) scripts/cluster.sh down
+
+cluster-status:
+	BIN=$(abspath $(BIN)) scripts/cluster.sh status
+
+## sync: store results left in .spool/ while the tracking store was unavailable
+sync: install
+	$(BIN)/simlab sync
 
 clean:
 	rm -rf outputs .ray reports

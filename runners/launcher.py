@@ -18,6 +18,7 @@ from hydra.plugins.launcher import Launcher
 from hydra.types import HydraContext, TaskFunction
 from omegaconf import DictConfig, OmegaConf, open_dict
 
+from runners.compose_cache import FastComposer
 from runners.hashing import cfg_hash
 from runners.sweep import Job, SweepInProgress, SweepSummary, run_sweep
 from runners.tracking import StoreUnavailable
@@ -93,7 +94,8 @@ class SimlabLauncher(Launcher):
         assert self.config is not None and self.hydra_context is not None
         loader = self.hydra_context.config_loader
         try:
-            jobs = build_jobs(lambda ov: loader.load_sweep_config(self.config, ov), job_overrides)
+            composer = FastComposer(lambda ov: loader.load_sweep_config(self.config, ov))
+            jobs = build_jobs(composer, job_overrides)
         except ConfigError as err:
             sys.stderr.write(f"simlab: {err.render()}\n")
             sys.exit(2)

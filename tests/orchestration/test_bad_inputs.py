@@ -58,8 +58,8 @@ def _collapse_sweep(args: list[str]) -> list[str]:
         if key in given:
             continue
         sweep = OverridesParser.create().parse_overrides([f"{key}={value}"])[0]
-        first = next(iter(sweep.sweep_string_iterator()))
-        extra.append(f"{key}={first}")
+        if sweep.is_sweep_override():
+            extra.append(f"{key}={next(iter(sweep.sweep_string_iterator()))}")
     return extra
 
 
