@@ -9,10 +9,21 @@ Sections (``--section all`` runs every one):
   per-fit numba compilation is measured on a tiny fit and shown too), the ratio, whether
   the selections agree and f(S) of both (evaluated by the same float64 code).
 
+- ``dynamic``: fully dynamic algorithms (Banihashem et al. with both level constructions,
+  Lattanzi et al., never-repaired greedy) on one random-mixed update stream (``--dyn-n``
+  elements, default 1e5, weighted coverage over 1000 items, k = 10, eps = 0.2, n updates) vs
+  greedy and lazy greedy recomputed after every update. The algorithms run the whole stream
+  (calls counted, wall time of their insert/delete/solution only); the recompute baselines are
+  measured -- calls and seconds of one from-scratch run -- on the element sets present at 20
+  evenly spaced checkpoints, and their per-update cost is the mean of those (running them on
+  all 1e5 updates would take hours). Reported per algorithm: oracle calls and microseconds per
+  update, the ratios recompute / algorithm of both, and min_t f(S_t) / f(greedy_t).
+
 A new section is a function ``(args) -> None`` added to ``SECTIONS``.
 
-    python benchmarks/bench_submodular.py            # default sizes (a few minutes at most)
-    python benchmarks/bench_submodular.py --quick    # tiny smoke run
+    python benchmarks/bench_submodular.py                     # default sizes (several minutes)
+    python benchmarks/bench_submodular.py --quick             # tiny smoke run
+    python benchmarks/bench_submodular.py --section dynamic   # one section
 """
 
 from __future__ import annotations
@@ -28,7 +39,14 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from algorithms.submodular import streams as S  # noqa: E402
 from algorithms.submodular.data import clustered_points  # noqa: E402
+from algorithms.submodular.dynamic.banihashem import BanihashemDynamic  # noqa: E402
+from algorithms.submodular.dynamic.baselines import (NeverRepairedGreedy, greedy,  # noqa: E402
+                                                     lazy_greedy)
+from algorithms.submodular.dynamic.lattanzi import LattanziDynamic  # noqa: E402
+from algorithms.submodular.dynamic.run_stream import checkpoints, run_stream  # noqa: E402
+from algorithms.submodular.objectives.coverage import CoverageInstance  # noqa: E402
 from algorithms.submodular.objectives.facility_location import FacilityLocation  # noqa: E402
 from algorithms.submodular.objectives.kernels import dense_similarity  # noqa: E402
 from algorithms.submodular.static.lazy_greedy import LazyGreedy  # noqa: E402
@@ -92,7 +110,60 @@ def static_section(args: argparse.Namespace) -> None:
           f"minus apricot's fixed cost: {max(t_ref - t_jit, 0.0) / t_ours:.2f}x")
 
 
-SECTIONS: dict[str, Callable[[argparse.Namespace], None]] = {"static": static_section}
+def _recompute_cost(obj, routine, updates: np.ndarray, cps: np.ndarray, k: int) -> tuple[float, float]:
+    """Mean oracle calls and seconds of one from-scratch ``routine`` run on the element sets
+    present after each checkpoint update (the per-update cost of recomputing it every time)."""
+    present = np.zeros(obj.n, dtype=bool)
+    calls, secs, t = [], [], 0
+    todo = set(cps.tolist())
+    for u in updates:
+        present[abs(int(u)) - 1] = u > 0
+        t += 1
+        if t in todo:
+            before = obj.calls
+            _, dt = _timed(routine, obj, np.flatnonzero(present), k)
+            calls.append(obj.calls - before)
+            secs.append(dt)
+    return float(np.mean(calls)), float(np.mean(secs))
+
+
+def dynamic_section(args: argparse.Namespace) -> None:
+    n = 5000 if args.quick else args.dyn_n
+    k, eps = 10, 0.2
+    stream = S.RandomMixed(insert_prob=0.6, length=1.0)
+    print(f"[dynamic] weighted coverage n={n} (1000 items, mean set size 20), k={k}, eps={eps}, "
+          f"random mixed stream of {stream.length(n)} updates (60% inserts)")
+    obj = CoverageInstance(n=n, n_items=1000, mean_set_size=20.0).build(np.random.default_rng(args.seed))
+    updates = stream.generate(n, np.random.default_rng(args.seed + 1))
+    cps = checkpoints(len(updates), 20)
+    greedy(obj, np.arange(min(n, 50)), k)                 # numba: load / compile outside timing
+    lazy_greedy(obj, np.arange(min(n, 50)), k)
+    obj.reset_calls()
+    rec = {}
+    for name, routine in (("recompute greedy", greedy), ("recompute lazy greedy", lazy_greedy)):
+        rec[name] = _recompute_cost(obj, routine, updates, cps, k)
+    g_calls, g_secs = rec["recompute greedy"]
+    rows = [(name, c, s * 1e6, "", "") for name, (c, s) in rec.items()]
+    algs = {"banihashem (permutation)": BanihashemDynamic(k=k, eps=eps),
+            "banihashem (filter)": BanihashemDynamic(k=k, eps=eps, construct="filter"),
+            "lattanzi": LattanziDynamic(k=k, eps=eps), "never repaired": NeverRepairedGreedy(k=k)}
+    for name, alg in algs.items():
+        out = run_stream(alg, obj, stream, np.random.default_rng(args.seed + 1),
+                         np.random.default_rng(args.seed + 2), n_checkpoints=20, check=False)
+        m = len(updates)
+        calls, us = int(out["total_calls"]) / m, out["wall"][-1] / m * 1e6
+        ratio = np.where(out["greedy_value"] > 0, out["value"] / np.maximum(out["greedy_value"], 1e-300), 1.0)
+        rows.append((name, calls, us, f"{g_calls / calls:.0f}x calls, {g_secs * 1e6 / us:.0f}x time",
+                     f"{ratio.min():.3f}"))
+    print(f"  {'algorithm':<26} {'calls/update':>13} {'us/update':>11}   {'vs recompute greedy':<28} min f(S_t)/f(greedy_t)")
+    for name, c, us, vs, mr in rows:
+        print(f"  {name:<26} {c:>13.4g} {us:>11.4g}   {vs:<28} {mr}")
+    print("  (recompute rows: mean over 20 checkpoints of one from-scratch run; wall times are this "
+          "machine's, oracle calls are exact counts)")
+
+
+SECTIONS: dict[str, Callable[[argparse.Namespace], None]] = {"static": static_section,
+                                                             "dynamic": dynamic_section}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -103,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dim", type=int, default=50)
     ap.add_argument("--k", type=int, default=100)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--dyn-n", type=int, default=100_000, help="ground set of the dynamic section")
     args = ap.parse_args(argv)
     for name, section in SECTIONS.items():
         if args.section in ("all", name):

@@ -68,9 +68,11 @@ def random_features(rng: np.random.Generator, n: int, n_features: int,
 
 # --- loaders ----------------------------------------------------------------------------
 def resolve_path(path: str) -> Path:
-    """An absolute path as given; a relative one is taken from the project root."""
-    p = Path(path).expanduser()
-    return p if p.is_absolute() else PROJECT_ROOT / p
+    """An absolute path as given; a relative one is taken from the project root and must stay
+    inside it."""
+    from algorithms.paths import resolve_config_path
+
+    return resolve_config_path(path, PROJECT_ROOT)
 
 
 def load_table(path: str) -> np.ndarray:

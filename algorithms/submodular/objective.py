@@ -3,8 +3,9 @@
 Algorithms touch an objective only through ``value``, ``gain``/``gains`` (each counted: one
 oracle call per element evaluated) and the uncounted bookkeeping ``empty``/``add`` that
 maintains the state of a growing solution (apricot's split: gains + bookkeeping).
-Subclasses implement the ``_value``/``_gains``/``_add``/``_empty`` hooks; counting lives here
-so no algorithm can bypass it.
+Subclasses implement the ``_value``/``_gains``/``_add``/``_empty`` hooks (and may override
+``_gain``, the single-element path, with a bit-identical faster one); counting lives here so
+no algorithm can bypass it.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ class Objective:
     def gain(self, e: int, state: Any) -> float:
         """f(S + e) - f(S) for the solution S summarised by ``state``; one oracle call."""
         self.calls += 1
-        return float(self._gains(np.array([e], dtype=np.int64), state)[0])
+        return float(self._gain(int(e), state))
 
     def gains(self, elems: np.ndarray, state: Any) -> np.ndarray:
         """Marginal gains of many elements at once; len(elems) oracle calls."""
@@ -57,6 +58,11 @@ class Objective:
 
     def _gains(self, elems: np.ndarray, state: Any) -> np.ndarray:  # pragma: no cover
         raise NotImplementedError
+
+    def _gain(self, e: int, state: Any) -> float:
+        """One element's gain; override only with a faster path that is bit-identical to
+        ``_gains`` (dynamic algorithms call ``gain`` one element at a time)."""
+        return self._gains(np.array([e], dtype=np.int64), state)[0]
 
     def _empty(self) -> Any:  # pragma: no cover
         raise NotImplementedError

@@ -71,27 +71,39 @@ class InsertThenDelete(_Oblivious):
 
 
 class SlidingWindow(_Oblivious):
-    """Elements arrive in random order; each lives for ``width`` arrivals (then deleted).
+    """Elements arrive in random order; each lives for w arrivals (then deleted).
 
-    After the arrival of the t-th element (t > width) the (t - width)-th is deleted; the
-    last ``width`` elements stay. Length 2n - min(width, n).
+    w = ``width`` if given, else max(1, round(``fraction`` * n)) -- a window proportional to
+    the ground set, so the number of present elements (hence what a recompute costs) scales
+    with n. After the arrival of the t-th element (t > w) the (t - w)-th is deleted; the last
+    w elements stay. Length 2n - min(w, n).
     """
 
-    def __init__(self, width: Annotated[int, Interval(1)] = 100) -> None:
-        self.width = int(width)
+    def __init__(self, width: Annotated[int | None, Interval(1)] = None,
+                 fraction: Annotated[float | None, Interval(0, 1, lo_open=True)] = None) -> None:
+        if width is None and fraction is None:
+            width = 100
+        self.width = None if width is None else int(width)
+        self.fraction = None if fraction is None else float(fraction)
+
+    def window(self, n: int) -> int:
+        if self.width is not None:
+            return self.width
+        return max(1, int(round(self.fraction * n)))
 
     def length(self, n: int) -> int:
-        return 2 * n - min(self.width, n)
+        return 2 * n - min(self.window(n), n)
 
     def generate(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        w = self.window(n)
         order = rng.permutation(n)
         out = np.empty(self.length(n), dtype=np.int64)
         i = 0
         for t in range(n):
             out[i] = order[t] + 1
             i += 1
-            if t >= self.width:
-                out[i] = -(order[t - self.width] + 1)
+            if t >= w:
+                out[i] = -(order[t - w] + 1)
                 i += 1
         return out
 

@@ -52,3 +52,34 @@ def brute_force_opt(obj, k: int) -> float:
     n = obj.n
     return max(obj._value(np.array(s, dtype=np.int64))
                for s in itertools.combinations(range(n), min(k, n)))
+
+
+def instrument(obj, on_gains=None):
+    """Wrap obj's oracle hooks (``_value``, ``_gains`` and, if the class has its own fast path,
+    ``_gain``) so every evaluation is recounted here; returns the dict holding the count
+    ``n``. ``on_gains(elems)`` also sees every evaluated element array."""
+    from algorithms.submodular.objective import Objective
+
+    recount = {"n": 0}
+    inner_value, inner_gains, inner_gain = obj._value, obj._gains, obj._gain
+
+    def counted_value(subset):
+        recount["n"] += 1
+        return inner_value(subset)
+
+    def counted_gains(elems, state):
+        recount["n"] += len(elems)
+        if on_gains is not None:
+            on_gains(elems)
+        return inner_gains(elems, state)
+
+    def counted_gain(e, state):
+        recount["n"] += 1
+        if on_gains is not None:
+            on_gains(np.array([e]))
+        return inner_gain(e, state)
+
+    obj._value, obj._gains = counted_value, counted_gains
+    if type(obj)._gain is not Objective._gain:      # an own fast path (else it calls _gains)
+        obj._gain = counted_gain
+    return recount

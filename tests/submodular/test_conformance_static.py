@@ -16,6 +16,8 @@ import pytest
 from hydra.utils import instantiate
 from omegaconf import OmegaConf
 
+from tests.submodular.sm_cases import instrument
+
 CONF = Path(__file__).resolve().parents[2] / "conf" / "submodular"
 STATIC = "algorithms.submodular.static."
 ALGOS = sorted(p for p in (CONF / "algorithm").glob("*.yaml")
@@ -48,18 +50,7 @@ def test_static_algorithm_conforms(alg_path, obj_path):
     outs = []
     for _ in range(2):
         obj = build_objective(obj_path, seed=11)
-        recount = {"n": 0}
-        inner_value, inner_gains = obj._value, obj._gains
-
-        def counted_value(subset, _f=inner_value, _r=recount):
-            _r["n"] += 1
-            return _f(subset)
-
-        def counted_gains(elems, state, _f=inner_gains, _r=recount):
-            _r["n"] += len(elems)
-            return _f(elems, state)
-
-        obj._value, obj._gains = counted_value, counted_gains
+        recount = instrument(obj)
         sel = alg.select(obj, k, np.random.default_rng(5))
         assert obj.calls == recount["n"] > 0
         outs.append((list(sel.elements), list(sel.gains), obj.calls))

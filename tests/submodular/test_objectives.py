@@ -17,7 +17,7 @@ from algorithms.submodular.objectives.facility_location import FacilityLocationI
 from algorithms.submodular.objectives.feature_based import FeatureBasedInstance
 from algorithms.submodular.objectives.kernels import dense_similarity, knn_similarity
 from algorithms.submodular.objectives.log_det import LogDetInstance
-from tests.submodular.sm_cases import KINDS, make
+from tests.submodular.sm_cases import KINDS, instrument, make
 
 SETTINGS = settings(max_examples=25, deadline=None)
 seeds = st.integers(0, 2**31 - 1)
@@ -111,21 +111,10 @@ def test_monotone_and_diminishing_returns(kind, n, seed, data_):
        ops=st.lists(st.tuples(st.sampled_from(["value", "gain", "gains", "empty", "add"]),
                               st.integers(0, 1000)), max_size=25))
 def test_calls_equal_instrumented_recount(kind, n, seed, ops):
-    """``calls`` equals a recount made by wrapping the hooks here: value = 1, gain = 1,
-    gains = len(elems); empty/add cost nothing."""
+    """``calls`` equals a recount made by wrapping the hooks here: value = 1, gain = 1 (the
+    single-element hook ``_gain``), gains = len(elems); empty/add cost nothing."""
     obj = make(kind, n, seed)
-    recount = {"n": 0}
-    inner_value, inner_gains = obj._value, obj._gains
-
-    def counted_value(subset):
-        recount["n"] += 1
-        return inner_value(subset)
-
-    def counted_gains(elems, state):
-        recount["n"] += len(elems)
-        return inner_gains(elems, state)
-
-    obj._value, obj._gains = counted_value, counted_gains
+    recount = instrument(obj)
     state = obj.empty()
     for op, x in ops:
         if op == "value":

@@ -16,7 +16,7 @@ from algorithms.submodular.static.lazy_greedy import LazyGreedy
 from algorithms.submodular.static.sieve_streaming import SieveStreaming
 from algorithms.submodular.static.stochastic_greedy import StochasticGreedy
 from algorithms.submodular.static.threshold_greedy import ThresholdGreedy
-from tests.submodular.sm_cases import KINDS, brute_force_opt, make
+from tests.submodular.sm_cases import KINDS, brute_force_opt, instrument, make
 
 SETTINGS = settings(max_examples=30, deadline=None)
 seeds = st.integers(0, 2**31 - 1)
@@ -176,13 +176,7 @@ def test_sieve_streaming_is_single_pass():
     of evaluated elements is nondecreasing in stream position (a wrapper records it)."""
     obj = make("facility_location", 40, 2)
     seen: list[int] = []
-    inner = obj._gains
-
-    def spy(elems, state):
-        seen.extend(int(e) for e in elems)
-        return inner(elems, state)
-
-    obj._gains = spy
+    instrument(obj, on_gains=lambda elems: seen.extend(int(e) for e in elems))
     order = np.random.default_rng(9).permutation(40)
     SieveStreaming(0.1, shuffle=True).select(obj, 5, np.random.default_rng(9))
     pos = {int(e): i for i, e in enumerate(order)}

@@ -130,3 +130,18 @@ def test_adversarial_deletes_from_sent_solution():
 def test_random_mixed_rejects_zero_insert_prob():
     with pytest.raises(ValueError, match="insert_prob"):
         S.RandomMixed(0.0, 1.0)
+
+
+@pytest.mark.parametrize("n,fraction,window", [(40, 0.1, 4), (40, 0.5, 20), (7, 0.01, 1), (10, 1.0, 10)])
+def test_sliding_window_fraction_scales_with_n(n, fraction, window):
+    """fraction gives a window of max(1, round(fraction * n)) arrivals: length 2n - min(w, n),
+    at most w present, w present at the end (set replay); an explicit width wins."""
+    s = S.SlidingWindow(fraction=fraction)
+    assert s.window(n) == window and s.length(n) == 2 * n - min(window, n)
+    present, most = set(), 0
+    for u in s.generate(n, np.random.default_rng(2)):
+        ins, e = S.decode(u)
+        (present.add if ins else present.remove)(e)
+        most = max(most, len(present))
+    assert len(present) == min(window, n) and most <= window + 1
+    assert S.SlidingWindow(width=3, fraction=fraction).window(n) == 3

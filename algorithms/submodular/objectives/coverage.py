@@ -31,6 +31,22 @@ def _coverage_gains(indptr, indices, weights, covered, elems, out):
         out[t] = acc
 
 
+@nb.njit(cache=True)
+def _coverage_gain(indptr, indices, weights, covered, e):
+    acc = 0.0                                   # same summation order as _coverage_gains
+    for p in range(indptr[e], indptr[e + 1]):
+        u = indices[p]
+        if not covered[u]:
+            acc += weights[u]
+    return acc
+
+
+@nb.njit(cache=True)
+def _cover(indptr, indices, covered, e):
+    for p in range(indptr[e], indptr[e + 1]):
+        covered[indices[p]] = True
+
+
 class WeightedCoverage(Objective):
     """Coverage of weighted items by the sets indexed 0..n-1 (CSR rows)."""
 
@@ -71,11 +87,14 @@ class WeightedCoverage(Objective):
         _coverage_gains(self.indptr, self.indices, self.weights, covered, elems, out)
         return out
 
+    def _gain(self, e: int, covered: np.ndarray) -> float:
+        return _coverage_gain(self.indptr, self.indices, self.weights, covered, e)
+
     def _empty(self) -> np.ndarray:
         return np.zeros(self.n_items, dtype=np.bool_)
 
     def _add(self, e: int, covered: np.ndarray) -> np.ndarray:
-        covered[self.items(e)] = True
+        _cover(self.indptr, self.indices, covered, e)
         return covered
 
 
@@ -109,6 +128,11 @@ class CoverageInstance:
         if self.weights == "uniform":
             return rng.random(m)
         return rng.exponential(1.0, size=m)
+
+    def validate(self) -> None:
+        """Read the data file now (in the driver), so a malformed file stops the sweep before any job."""
+        if self.path is not None:
+            take_rows(load_table(self.path), self.n, self.path)
 
     def build(self, rng: np.random.Generator) -> WeightedCoverage:
         if self.path is not None:

@@ -69,6 +69,19 @@ def _sparse_gains(indptr, indices, data, cur, elems, out):
         out[t] = acc
 
 
+@nb.njit(cache=True)
+def _dense_gain(sim, cur, e):
+    return _row_gain(sim[e], cur)
+
+
+@nb.njit(cache=True)
+def _sparse_gain(indptr, indices, data, cur, e):
+    acc = 0.0                                   # same summation order as _sparse_gains
+    for p in range(indptr[e], indptr[e + 1]):
+        acc += max(np.float64(data[p]) - cur[indices[p]], 0.0)
+    return acc
+
+
 class FacilityLocation(Objective):
     """Dense facility location on an (n, m) nonnegative similarity (float32 or float64)."""
 
@@ -96,6 +109,9 @@ class FacilityLocation(Objective):
         else:
             _dense_gains(self.sim, cur, elems, out)
         return out
+
+    def _gain(self, e: int, cur: np.ndarray) -> float:
+        return _dense_gain(self.sim, cur, e)
 
     def _empty(self) -> np.ndarray:
         return np.zeros(self.sim.shape[1], dtype=np.float64)
@@ -129,6 +145,9 @@ class SparseFacilityLocation(Objective):
         out = np.empty(len(elems), dtype=np.float64)
         _sparse_gains(self.indptr, self.indices, self.data, cur, elems, out)
         return out
+
+    def _gain(self, e: int, cur: np.ndarray) -> float:
+        return _sparse_gain(self.indptr, self.indices, self.data, cur, e)
 
     def _empty(self) -> np.ndarray:
         return np.zeros(self.n_cols, dtype=np.float64)
@@ -167,6 +186,11 @@ class FacilityLocationInstance:
         self.n, self.dim, self.n_clusters, self.cluster_std = n, dim, n_clusters, cluster_std
         self.kernel, self.gamma, self.n_neighbors = kernel, gamma, n_neighbors
         self.dtype, self.path = dtype, path
+
+    def validate(self) -> None:
+        """Read the data file now (in the driver), so a malformed file stops the sweep before any job."""
+        if self.path is not None:
+            take_rows(load_table(self.path), self.n, self.path)
 
     def points(self, rng: np.random.Generator) -> np.ndarray:
         if self.path is not None:

@@ -107,6 +107,11 @@ class FeatureBasedInstance:
         self.n, self.n_features, self.density = n, n_features, density
         self.concave, self.path = concave, path
 
+    def validate(self) -> None:
+        """Read the data file now (in the driver), so a malformed file stops the sweep before any job."""
+        if self.path is not None:
+            take_rows(load_table(self.path), self.n, self.path)
+
     def build(self, rng: np.random.Generator) -> FeatureBased:
         if self.path is not None:
             feats = take_rows(load_table(self.path), self.n, self.path)

@@ -127,6 +127,11 @@ class LogDetInstance:
         self.n, self.dim, self.n_clusters, self.cluster_std = n, dim, n_clusters, cluster_std
         self.kernel, self.gamma, self.alpha, self.path = kernel, gamma, alpha, path
 
+    def validate(self) -> None:
+        """Read the data file now (in the driver), so a malformed file stops the sweep before any job."""
+        if self.path is not None:
+            take_rows(load_table(self.path), self.n, self.path)
+
     def build(self, rng: np.random.Generator) -> LogDet:
         if self.path is not None:
             x = take_rows(load_table(self.path), self.n, self.path)
