@@ -51,6 +51,8 @@ from algorithms.bandits.streaming.uniform import StreamUniform  # noqa: E402
 from algorithms.bandits.simulate import simulate  # noqa: E402
 from algorithms.bandits.thompson_beta import ThompsonBeta  # noqa: E402
 from algorithms.bandits.ucb1 import UCB1  # noqa: E402
+from algorithms.bandits.sw_ucb import SlidingWindowUCB  # noqa: E402
+from algorithms.bandits.d_ucb import DiscountedUCB  # noqa: E402
 
 
 def make_env(n_arms: int) -> BernoulliEnv:
@@ -306,6 +308,14 @@ def main(argv: list[str] | None = None) -> int:
         t_one, reg_one = best_time(lambda: simlab_run(make_policy(), K, 1, args.single_horizon, seed),
                                    args.repeats)
         add("simlab simulate", algo, 1, args.single_horizon, t_one, reg_one)
+
+    # non-stationary policies: same loop, time relative to UCB1 measured just above (its cost per
+    # step is the baseline a user pays anyway)
+    t_ucb, _ = best_time(lambda: simlab_run(UCB1(), K, R, T, seed), args.repeats)
+    for algo, make_policy in (("SW-UCB", SlidingWindowUCB), ("D-UCB", DiscountedUCB)):
+        simlab_run(make_policy(), K, 4, 2 * K, seed)
+        t_ns, reg_ns = best_time(lambda: simlab_run(make_policy(), K, R, T, seed), args.repeats)
+        add("simlab simulate", f"{algo} (ratio to UCB1)", R, T, t_ns, reg_ns, f"{t_ns / t_ucb:.2f}")
 
     mab_msg = ""
     try:

@@ -84,6 +84,14 @@ def _check_value(key: str, value: Any, ann: Any, problems: list[Problem]) -> Non
         return
     if origin in (typing.Union, types.UnionType):
         options = typing.get_args(ann)
+        real_options = [o for o in options if o is not type(None)]
+        if value is not None and len(real_options) == 1 and len(options) == 2:
+            before = len(problems)                   # X | None with a value: X's own problems
+            _check_value(key, value, real_options[0], problems)
+            for i in range(before, len(problems)):
+                if problems[i].key == key and problems[i].allowed:
+                    problems[i].allowed += " or null"
+            return
         trials = []
         for option in options:
             trial: list[Problem] = []
