@@ -30,42 +30,11 @@ import pandas as pd
 from analysis.claims import Z95, ClaimData, Verdict
 from analysis.frames import column_for, pooled
 
-_META = ("seed", "rep", "value")
+from analysis.selection import META as _META, frame as _frame, num as _num, select as _select
 N_BOOT = 400
 
 
 # --------------------------------------------------------------------------- helpers
-
-def _num(v: Any) -> float:
-    try:
-        return float(v)
-    except (TypeError, ValueError):
-        return float("nan")
-
-
-def _same(a: Any, b: Any) -> bool:
-    fa, fb = _num(a), _num(b)
-    if np.isfinite(fa) and np.isfinite(fb):
-        return fa == fb
-    return str(a) == str(b)
-
-
-def _frame(data: ClaimData, array: str | None) -> pd.DataFrame:
-    return data.finals if array is None else data.finals_of(array)
-
-
-def _select(data: ClaimData, df: pd.DataFrame, where: Mapping[str, Any] | None) -> pd.DataFrame:
-    out = df
-    for key, allowed in (where or {}).items():
-        allowed = list(allowed) if isinstance(allowed, (list, tuple)) else [allowed]
-        if key in out.columns:
-            out = out[out[key].map(lambda v: any(_same(v, a) for a in allowed)).astype(bool)]
-            continue
-        values = data.runs[column_for(data.runs, key)].dropna().unique()
-        if not all(any(_same(v, a) for a in allowed) for v in values):
-            return out.iloc[0:0]
-    return out
-
 
 def _column(data: ClaimData, df: pd.DataFrame, key: str) -> pd.Series:
     """Numeric values of ``key`` for the rows of ``df`` (a constant from the runs if it does not vary)."""

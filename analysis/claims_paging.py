@@ -29,50 +29,12 @@ import numpy as np
 import pandas as pd
 
 from analysis.claims import Z95, ClaimData, Verdict
-from analysis.frames import column_for, pooled
+from analysis.frames import pooled
 
-_META = ("seed", "rep", "value")
+from analysis.selection import META as _META, contexts as _contexts, frame as _frame, same as _same, select as _select
 
 
 # --------------------------------------------------------------------------- selection helpers
-
-def _same(a: Any, b: Any) -> bool:
-    try:
-        return float(a) == float(b)
-    except (TypeError, ValueError):
-        return str(a) == str(b)
-
-
-def _frame(data: ClaimData, array: str | None) -> pd.DataFrame:
-    return data.finals if array is None else data.finals_of(array)
-
-
-def _select(data: ClaimData, df: pd.DataFrame, where: Mapping[str, Any] | None) -> pd.DataFrame:
-    """Rows matching ``where``; keys that do not vary are checked on the runs frame."""
-    out = df
-    for key, allowed in (where or {}).items():
-        allowed = list(allowed) if isinstance(allowed, (list, tuple)) else [allowed]
-        if key in out.columns:
-            mask = out[key].map(lambda v: any(_same(v, a) for a in allowed))
-            out = out[mask.astype(bool)]
-            continue
-        col = column_for(data.runs, key)            # KeyError names the known keys
-        values = data.runs[col].dropna().unique()
-        if not all(any(_same(v, a) for a in allowed) for v in values):
-            return out.iloc[0:0]
-    return out
-
-
-def _contexts(df: pd.DataFrame, drop: Sequence[str]) -> list[tuple[str, pd.DataFrame]]:
-    keys = [c for c in df.columns if c not in (*_META, *drop)]
-    if not keys:
-        return [("all", df)]
-    out = []
-    for ctx, part in df.groupby(keys, dropna=False, sort=True):
-        ctx_t = ctx if isinstance(ctx, tuple) else (ctx,)
-        out.append((", ".join(f"{k}={v}" for k, v in zip(keys, ctx_t)), part))
-    return out
-
 
 def _paired(a: pd.DataFrame, b: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     x = a.set_index(["seed", "rep"])["value"]

@@ -27,7 +27,7 @@ import pandas as pd
 from analysis.claims import Z95, ClaimData, Verdict
 from analysis.frames import pooled
 
-_META = ("seed", "rep", "value")
+from analysis.selection import META as _META, contexts as _contexts
 
 
 def _frame(data: ClaimData, array: str) -> pd.DataFrame:
@@ -45,18 +45,6 @@ def _keep(df: pd.DataFrame, by: str | None = None, which: Sequence[str] = (),
     for key, values in (exclude or {}).items():
         if key in out.columns:
             out = out[~out[key].astype(str).isin([str(v) for v in values])]
-    return out
-
-
-def _contexts(df: pd.DataFrame, drop: Sequence[str]) -> list[tuple[str, pd.DataFrame]]:
-    """Split by every key column except ``drop`` and seed/rep/value; label each part."""
-    keys = [c for c in df.columns if c not in (*_META, *drop)]
-    if not keys:
-        return [("all", df)]
-    out = []
-    for ctx, part in df.groupby(keys, dropna=False, sort=True):
-        ctx_t = ctx if isinstance(ctx, tuple) else (ctx,)
-        out.append((", ".join(f"{k}={v}" for k, v in zip(keys, ctx_t)), part))
     return out
 
 

@@ -15,7 +15,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from analysis import load
 from analysis.claims import ClaimData, Verdict
-from analysis.frames import column_for, label, pooled, varying_keys
+from analysis.frames import column_for, pooled, varying_keys
 from analysis.plots import plot_curves, plot_vs
 
 ROOT = Path(__file__).resolve().parents[1]
