@@ -140,7 +140,7 @@ def main(argv=None) -> None:
         ratio = t / t_base
         tag = ("ok" if ratio <= 1.5 else "SLOW") if path.stem in ADAM_FAMILY else ""
         rows.append((path.stem, ratio))
-        print(f"  {path.stem:12s} {1 / t:8.1f} steps/s (numpy Adam {1 / t_base:6.1f})  time ratio"
+        print(f"  {path.stem:17s} {1 / t:8.1f} steps/s (numpy Adam {1 / t_base:6.1f})  time ratio"
               f" {ratio:5.2f}x {tag:4s}  state {opt.state_bytes(box['s']) / d:5.2f} B/param")
     fam = [r for n, r in rows if n in ADAM_FAMILY]
     if fam:

@@ -31,11 +31,11 @@ their grads carry a worker axis right after the seed axis -- (n_seeds, n_workers
 **Learning rate and schedules.** Every optimizer takes ``lr: float`` and an optional
 ``schedule`` callable ``step -> lr`` (``algorithms.optim.schedules``: plain callables,
 vectorised over step arrays; 0-based, step t is the lr of the t-th update). The schedule is
-not a config value: the experiment builds it and wires it in with
-``hydra.utils.instantiate(cfg.optimizer, schedule=schedule)``; it then *replaces* ``lr``
-(``lr`` stays the base value that AdaBound's ``final_lr`` is scaled against). The YAMLs carry
-``schedule: null``. Likewise ``seed_axis`` (and EF21-W's ``smoothness``, the workers' L_i) are
-set by the experiment to match the problem.
+not a config value: the experiment receives the optimizer node as a factory (the preset sets
+``optimizer._partial_: true``) and calls it with ``schedule=...``; the schedule then *replaces*
+``lr`` (``lr`` stays the base value that AdaBound's ``final_lr`` is scaled against). The YAMLs
+carry ``schedule: null``. Likewise ``seed_axis`` (and EF21-W's ``smoothness``, the workers' L_i)
+are set by the experiment to match the problem (``experiments/optim.py``).
 
 **Problems** (``algorithms.optim.problems``): ``loss(params, batch)`` and
 ``grad(params, batch)`` with closed-form numpy gradients, ``build(rng)``,

@@ -8,7 +8,8 @@ sign(x_i^T w_true)``, then each label flipped with probability ``label_noise``. 
 converges for any step size); with ``l2 = 0`` the infimum ``f* = 0`` is then not attained and
 ``optimum`` is None. Otherwise the unique minimiser is computed in ``build`` by damped Newton
 (the problem is smooth and, when non-separable or ``l2 > 0``, has a finite minimiser).
-A minibatch is a vector of row indices (uniform, with replacement).
+A minibatch is a vector of row indices (uniform, with replacement). ``error(params)`` is the
+training classification error (fraction of margins <= 0).
 """
 
 from __future__ import annotations
@@ -110,3 +111,9 @@ class LogisticRegression(Problem):
         m = yb * matvec(Xb, w)
         coef = -yb * _sigmoid_neg(m)
         return {"w": rmatvec(Xb, coef) / m.shape[-1] + self.l2 * w}
+
+    def error(self, params: dict):
+        """Training classification error: the fraction of points with margin ``y_i x_i^T w <= 0``
+        (0 means ``w`` separates the data; Tyurin 2024 measures GD by this, not by the loss)."""
+        self._need_built("X")
+        return as_loss(np.mean(self.y * matvec(self.X, params["w"]) <= 0.0, axis=-1))

@@ -2,7 +2,12 @@
 
 Teacher (drawn in ``build``): ``y = V2 tanh(V1 x) + noise_std * eps`` with ``x ~ N(0, I_{d_in})``,
 ``V1 ~ N(0, 1/d_in)`` (``teacher_hidden x d_in``), ``V2 ~ N(0, 1/teacher_hidden)``; ``n_samples``
-fixed training pairs. Student: ``f(x) = W2 tanh(W1 x + b1) + b2`` with ``hidden`` units, loss
+fixed training pairs. With ``feature_freq_min < 1`` the inputs are sparse with heterogeneous
+feature frequencies: entry ``x_ij`` is kept with probability ``feature_freq_min^(j / (d_in - 1))``
+(feature 0 always present, the last one at rate ``feature_freq_min``; a Zipf-like spread as with
+rare tokens) and zeroed otherwise, before the teacher labels it. Rare features give gradient
+coordinates whose second moment is tiny next to their block's maximum -- the regime where a
+quantisation map that contains zero sends v to 0 (Li et al. 2023, §4.1, the zero-point problem). Student: ``f(x) = W2 tanh(W1 x + b1) + b2`` with ``hidden`` units, loss
 ``1/(2B) sum_b ||f(x_b) - y_b||^2``. Params: ``W1 (hidden, d_in)``, ``b1 (hidden,)``,
 ``W2 (d_out, hidden)``, ``b2 (d_out,)``; student init LeCun-normal weights and zero biases.
 
@@ -32,13 +37,15 @@ class MLPTeacher(Problem):
                  hidden: Annotated[int, Interval(1)] = 32,
                  teacher_hidden: Annotated[int, Interval(1)] = 8,
                  dim_out: Annotated[int, Interval(1)] = 1,
-                 noise_std: Annotated[float, NonNegative] = 0.0) -> None:
+                 noise_std: Annotated[float, NonNegative] = 0.0,
+                 feature_freq_min: Annotated[float, Interval(0.0, 1.0, lo_open=True)] = 1.0) -> None:
         self.n_samples = int(n_samples)
         self.dim_in = int(dim_in)
         self.hidden = int(hidden)
         self.teacher_hidden = int(teacher_hidden)
         self.dim_out = int(dim_out)
         self.noise_std = float(noise_std)
+        self.feature_freq_min = float(feature_freq_min)
         self.X = None
         self.Y = None
         if self.noise_std == 0.0 and self.hidden >= self.teacher_hidden:
@@ -49,6 +56,9 @@ class MLPTeacher(Problem):
         self.V1 = rng.standard_normal((ht, d)) / np.sqrt(d)
         self.V2 = rng.standard_normal((o, ht)) / np.sqrt(ht)
         self.X = rng.standard_normal((n, d))
+        if self.feature_freq_min < 1.0:
+            freq = self.feature_freq_min ** (np.arange(d) / max(d - 1, 1))
+            self.X = self.X * (rng.random((n, d)) < freq)
         self.Y = np.tanh(self.X @ self.V1.T) @ self.V2.T + self.noise_std * rng.standard_normal((n, o))
         return self
 

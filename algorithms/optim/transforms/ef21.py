@@ -78,6 +78,10 @@ class EF21State(NamedTuple):
 class EF21:
     """EF21 (uniform weights). See the module docstring."""
 
+    #: which mean of the L_i the theoretical step of ``theory_lr`` uses: EF21's original analysis
+    #: (Richtarik et al. 2021, Thm 1) has L_QM; EF21-W's (2402.10774, Thm 2) has L_AM
+    theory_mean = "qm"
+
     def __init__(self, lr: Annotated[float, Positive] = 0.01,
                  n_workers: Annotated[int, Interval(1)] = 4,
                  compressor: Annotated[str, OneOf("topk", "randk", "sign")] = "topk",
@@ -105,6 +109,10 @@ class EF21:
     def alpha(self, d: int) -> float:
         """Contraction parameter of the compressor on R^d (worst case for sign)."""
         return 1.0 / d if self.compressor == "sign" else min(self.k, d) / d
+
+    def theory_lr(self, L: float, L_workers: Sequence[float], d: int) -> float:
+        """The largest step the analysis allows on R^d: ``stepsize(L, L_i, alpha(d), theory_mean)``."""
+        return stepsize(L, L_workers, self.alpha(d), self.theory_mean)
 
     def message_bits(self, d: int) -> int:
         return sign_bits(d, 1) if self.compressor == "sign" else topk_bits(min(self.k, d), d)
@@ -158,9 +166,11 @@ class EF21W(EF21):
     """EF21-W: weights w_i = L_i / sum L_j from ``smoothness`` (the workers' L_i).
 
     ``smoothness`` is problem data: the experiment passes it, e.g.
-    ``instantiate(cfg.optimizer, smoothness=problem.smoothness)``; the YAML default is null
+    ``factory(smoothness=problem.L_i)`` (experiments/optim.py); the YAML default is null
     and ``init`` refuses to run without it (no silent fall-back to uniform weights).
     """
+
+    theory_mean = "am"
 
     def __init__(self, lr: Annotated[float, Positive] = 0.01,
                  n_workers: Annotated[int, Interval(1)] = 4,
