@@ -57,6 +57,12 @@ def _run(args: Sequence[str]) -> int:
     if n_jobs == 0:
         sys.stderr.write(f"simlab: the sweep is empty ({shape}); nothing to run.\n")
         return 2
+    import signal
+
+    def _terminate(signum, frame):            # SIGTERM: stop like Ctrl-C, so in-flight runs are
+        raise KeyboardInterrupt               # marked KILLED and Ray is shut down cleanly
+
+    signal.signal(signal.SIGTERM, _terminate)
     launcher.LAST_SUMMARY.clear()
     # Always a sweep (a single run is a sweep of one). Passing -m explicitly, not only
     # hydra.mode in config.yaml, keeps Hydra's real error when composition fails early.

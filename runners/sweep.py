@@ -137,7 +137,7 @@ def run_sweep(jobs: list[Job], cfg: Mapping[str, Any], stream: TextIO | None = N
                     max_in_flight=in_flight, max_retries=int(runner.get("max_retries", 0)),
                 )
         status = "FINISHED" if summary.failed == 0 else "FAILED"
-    except KeyboardInterrupt:
+    except BaseException:              # Ctrl-C, SIGTERM (via the CLI), Ray's own exit on a signal
         status = "KILLED"
         raise
     finally:
