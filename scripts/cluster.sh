@@ -80,12 +80,12 @@ PY
   echo "run:  simlab run runner=cluster runner.address=$HOST:$RAY_PORT tracking.uri=http://$HOST:$MLFLOW_PORT ..."
 }
 
-stop_pid() {   # stop_pid PIDFILE NAME: TERM the process group, KILL after 30 s
+stop_pid() {   # stop_pid PIDFILE NAME: TERM the process group, KILL after 15 s
   local f=$1
   if alive "$f"; then
     local pid; pid=$(cat "$f")
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.3; done
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.3; done
     kill -KILL -- "-$pid" 2>/dev/null || true
     echo "stopped $2 (pid $pid)"
   fi

@@ -209,3 +209,40 @@ def assert_reproducible(client, runs, tmp: Path) -> int:
                     assert np.array_equal(logged[key], np.asarray(arr), equal_nan=True), key
         checked += 1
     return checked
+
+
+_MANY = r"""
+import contextlib, io, json, sys, traceback
+from runners.cli import main
+from runners.ray_backend import connected
+payload = json.loads(sys.stdin.read())
+out = {}
+stack = contextlib.ExitStack()
+if payload["ray"] is not None:         # one Ray for all sweeps (each sweep then joins it)
+    stack.enter_context(connected(payload["ray"]))
+for key, args in payload["runs"]:
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(err):
+        try:
+            rc = main(["run", *args])
+        except SystemExit as exc:
+            rc = exc.code if isinstance(exc.code, int) else 1
+        except BaseException:
+            rc, _ = "crash", err.write(traceback.format_exc())
+    out[key] = {"rc": rc, "stderr": err.getvalue()}
+stack.close()
+print(json.dumps(out))
+"""
+
+
+def run_many(runs: list[tuple[str, list[str]]], ray: dict | None = None, timeout: float = 1500) -> dict[str, dict]:
+    """Several `simlab run` command lines, one after another, through the real CLI entry in one
+    child process (one interpreter start instead of one per sweep); ``ray``: a runner config to
+    connect once for all of them (a local Ray, or a cluster address). Returns {key: {rc, stderr}}."""
+    import json
+
+    proc = subprocess.run([sys.executable, "-c", _MANY], input=json.dumps({"runs": runs, "ray": ray}), cwd=ROOT,
+                          capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from runners.config import CONF, experiments
-from .conftest import ROOT, assert_reproducible, cmdline, descendants, free_port, listening_addresses
+from .conftest import ROOT, assert_reproducible, cmdline, descendants, free_port, listening_addresses, run_many, wait_for
 
 pytestmark = pytest.mark.orchestration
 
@@ -42,12 +42,6 @@ class Cluster:
                 out |= descendants(int(f.read_text()))
         return out
 
-    def run(self, *args: str) -> subprocess.CompletedProcess:
-        cmd = [sys.executable, "-m", "runners.cli", "run", *args, "runner=cluster",
-               f"runner.address={self.address}", f"tracking.uri={self.uri}",
-               f"tracking.spool_dir={self.state / 'spool'}"]
-        return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
-
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
@@ -60,9 +54,20 @@ def cluster(tmp_path_factory):
         pids = c.pids()
         down = c.script("down")
         assert down.returncode == 0, down.stderr
-        alive = [p for p in pids if Path(f"/proc/{p}").exists() and "zombie" not in
-                 Path(f"/proc/{p}/status").read_text().lower()]
-        assert not alive, [cmdline(p) for p in alive]
+        def alive():
+            out = []
+            for p in pids:
+                try:
+                    if "zombie" not in Path(f"/proc/{p}/status").read_text().lower():
+                        out.append(p)
+                except OSError:
+                    pass
+            return out
+
+        try:
+            wait_for(lambda: not alive(), 60, "the cluster's processes to exit")
+        except AssertionError:
+            raise AssertionError([cmdline(p) for p in alive()])
 
 
 def test_recipe_servers_listen_on_loopback_only(cluster):
@@ -71,13 +76,23 @@ def test_recipe_servers_listen_on_loopback_only(cluster):
     assert addrs <= {"127.0.0.1", "::1"}, addrs
 
 
+@pytest.fixture(scope="module")
+def cluster_runs(cluster):
+    """Every preset's tiny sweep through the cluster path, one after another."""
+    runs = []
+    for name in experiments():
+        smoke = yaml.safe_load((CONF / "experiment" / f"{name}.yaml").read_text())["meta"].get("smoke", [])
+        runs.append((name, [f"experiment={name}", *smoke, "runner=cluster", f"runner.address={cluster.address}",
+                            f"tracking.uri={cluster.uri}", f"tracking.spool_dir={cluster.state / 'spool'}"]))
+    return run_many(runs, ray={"address": cluster.address})
+
+
 @pytest.mark.parametrize("name", experiments())
-def test_every_preset_on_the_cluster_is_bit_identical(cluster, name, tmp_path):
+def test_every_preset_on_the_cluster_is_bit_identical(cluster, cluster_runs, name, tmp_path):
     from mlflow.tracking import MlflowClient
 
-    smoke = yaml.safe_load((CONF / "experiment" / f"{name}.yaml").read_text())["meta"].get("smoke", [])
-    proc = cluster.run(f"experiment={name}", *smoke)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    got = cluster_runs[name]
+    assert got["rc"] == 0, got["stderr"][-3000:]
     client = MlflowClient(cluster.uri)
     exp = client.get_experiment_by_name(name)
     runs = client.search_runs([exp.experiment_id], "tags.`simlab.kind` = 'job'", max_results=5000)

@@ -8,21 +8,36 @@ import pytest
 import yaml
 
 from runners.config import CONF, experiments
-from .conftest import assert_reproducible
+from .conftest import Store, assert_reproducible, run_many
 
 pytestmark = pytest.mark.orchestration
 
 
+def _smoke(name: str) -> list[str]:
+    return yaml.safe_load((CONF / "experiment" / f"{name}.yaml").read_text())["meta"].get("smoke", [])
+
+
+@pytest.fixture(scope="module")
+def smoke_runs(tmp_path_factory):
+    """Every preset's tiny sweep on one real local Ray (started by runners.ray_backend as a
+    sweep does; starting Ray per sweep is covered by the other tests), each into its own store."""
+    stores = {name: Store(tmp_path_factory.mktemp(name)) for name in experiments()}
+    ray_tmp = tmp_path_factory.mktemp("ray")
+    results = run_many([(n, [f"experiment={n}", *_smoke(n), *s.overrides]) for n, s in stores.items()],
+                       ray={"address": None, "num_cpus": 2, "temp_dir": str(ray_tmp)})
+    return stores, results
+
+
 @pytest.mark.parametrize("name", experiments())
-def test_smoke_every_preset(store, name, tmp_path):
+def test_smoke_every_preset(smoke_runs, name, tmp_path):
     """Each preset runs at its tiny `meta.smoke` size on local Ray; every job FINISHED; its logged
     numbers equal an in-process re-execution of its logged config; the report builds."""
     from analysis.report import make_report
     from runners.config import compose
 
-    smoke = yaml.safe_load((CONF / "experiment" / f"{name}.yaml").read_text())["meta"].get("smoke", [])
-    proc = store.run(f"experiment={name}", *smoke)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    stores, results = smoke_runs
+    store, got = stores[name], results[name]
+    assert got["rc"] == 0, got["stderr"][-3000:]
     runs = store.jobs(name)
     assert runs and all(r.info.status == "FINISHED" for r in runs)
     assert assert_reproducible(store.client(), runs, tmp_path) == len(runs)
@@ -30,16 +45,6 @@ def test_smoke_every_preset(store, name, tmp_path):
     text = (out / "report.md").read_text()
     assert "## Claims" in text and "## Final values" in text
     assert "could not evaluate" not in text, text
-
-
-def test_rerun_of_finished_sweep_does_no_work(store):
-    args = ["experiment=bandits_demo", "horizon=200", "n_reps=2", "seed=0,1", "policy=ucb1,uniform", "n_points=10"]
-    assert store.run(*args).returncode == 0
-    n = len(store.jobs("bandits_demo"))
-    again = store.run(*args)
-    assert again.returncode == 0, again.stderr[-3000:]
-    assert f"{n} of {n} job(s) already FINISHED" in again.stderr
-    assert len(store.jobs("bandits_demo")) == n          # no duplicate runs
 
 
 def test_failing_job_is_recorded_and_sweep_goes_on(store):
