@@ -46,6 +46,21 @@ def _column(data: ClaimData, df: pd.DataFrame, key: str) -> pd.Series:
     return pd.Series(_num(values[0]), index=df.index)
 
 
+def _slope_with_ci(cells: dict[float, np.ndarray], means: dict[float, float],
+                   rng: np.random.Generator) -> tuple[np.ndarray, float, float, float]:
+    """Log-log slope of the cell means against their keys, with a bootstrap 95% CI over the
+    replications of each cell (resamples with a non-positive mean give no slope)."""
+    ks = np.array(list(means))
+    est = _fit_slope(ks, np.array([means[k] for k in ks]))
+    boots = []
+    for _ in range(N_BOOT):
+        bm = _boot_means(cells, rng)
+        vals = np.array([bm[k] for k in ks])
+        boots.append(_fit_slope(ks, vals) if (vals > 0).all() else float("nan"))
+    c_lo, c_hi = _ci(boots)
+    return ks, est, c_lo, c_hi
+
+
 def _cells(values: pd.Series, keys: pd.Series) -> dict[float, np.ndarray]:
     return {k: values[keys == k].to_numpy(float) for k in sorted(keys.unique())}
 
@@ -116,14 +131,7 @@ def flat_then_slope(data: ClaimData, x: str, by: str, where: Mapping[str, Any] |
             ok = False
             lines.append(f"{by}={b_val:g}: non-positive mean, no log-log fit")
             continue
-        ks = np.array(list(means))
-        est = _fit_slope(ks, np.array([means[k] for k in ks]))
-        boots = []
-        for _ in range(N_BOOT):
-            bm = _boot_means(cells, rng)
-            vals = np.array([bm[k] for k in ks])
-            boots.append(_fit_slope(ks, vals) if (vals > 0).all() else float("nan"))
-        c_lo, c_hi = _ci(boots)
+        ks, est, c_lo, c_hi = _slope_with_ci(cells, means, rng)
         good = lo <= est <= hi
         ok &= bool(good)
         lines.append(f"{by}={b_val:g}: R(x=0)={r0:.4g}; flat [{'; '.join(flat_parts) or 'no points'}]; "
@@ -243,14 +251,7 @@ def sqrt_rate(data: ClaimData, by: str, policy: str, n_key: str, budget_key: str
             ok = False
             lines.append(f"n={n_val:g}: zero mean simple regret, no log-log fit")
             continue
-        ks = np.array(list(means))
-        est = _fit_slope(ks, np.array([means[k] for k in ks]))
-        boots = []
-        for _ in range(N_BOOT):
-            bm = _boot_means(cells, rng)
-            vals = np.array([bm[k] for k in ks])
-            boots.append(_fit_slope(ks, vals) if (vals > 0).all() else float("nan"))
-        c_lo, c_hi = _ci(boots)
+        ks, est, c_lo, c_hi = _slope_with_ci(cells, means, rng)
         good = lo <= est <= hi
         ok &= bool(good)
         lines.append(f"n={n_val:g}: slope in T {est:.3f} (95% CI {c_lo:.3f}..{c_hi:.3f}), T in [{ks.min():g}, {ks.max():g}]"
