@@ -85,6 +85,23 @@ def compose(overrides: Sequence[str] = ()) -> DictConfig:
 DEFAULT_MAX_JOBS = 100_000
 
 
+def preset_sweep(name: str) -> dict:
+    """The preset's ``hydra.sweeper.params`` parsed by Hydra's override parser: key -> Override
+    (entries Hydra cannot parse are left out; Hydra reports them when the sweep runs)."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    path = CONF / "experiment" / f"{name}.yaml"
+    preset = (yaml.safe_load(path.read_text()) or {}) if path.is_file() else {}
+    params = (((preset.get("hydra") or {}).get("sweeper") or {}).get("params")) or {}
+    parser, out = OverridesParser.create(), {}
+    for key, value in params.items():
+        try:
+            out[key] = parser.parse_overrides([f"{key}={value}"])[0]
+        except Exception:
+            continue
+    return out
+
+
 def _sweep_len(override) -> int | None:
     """Number of values of one sweep override (None: cannot tell without expanding, e.g. glob)."""
     import math
@@ -109,14 +126,8 @@ def count_jobs(overrides: Sequence[str]) -> tuple[int, str]:
     parser = OverridesParser.create()
     sizes: dict[str, int] = {}
     names = requested_experiments(overrides)
-    if len(names) == 1 and (CONF / "experiment" / f"{names[0]}.yaml").is_file():
-        preset = yaml.safe_load((CONF / "experiment" / f"{names[0]}.yaml").read_text()) or {}
-        params = (((preset.get("hydra") or {}).get("sweeper") or {}).get("params")) or {}
-        for key, value in params.items():
-            try:
-                parsed = parser.parse_overrides([f"{key}={value}"])[0]
-            except Exception:
-                continue                                   # Hydra reports it properly later
+    if len(names) == 1:
+        for key, parsed in preset_sweep(names[0]).items():
             if parsed.is_sweep_override():
                 n = _sweep_len(parsed)
                 if n is not None:

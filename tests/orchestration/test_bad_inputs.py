@@ -43,24 +43,15 @@ print(json.dumps(out))
 def _collapse_sweep(args: list[str]) -> list[str]:
     """Single values for the preset's swept keys the case leaves alone: each case then composes
     one or a few jobs instead of the preset's full sweep (the refusal under test is the same)."""
-    from hydra.core.override_parser.overrides_parser import OverridesParser
-
-    from runners.config import CONF, requested_experiments
+    from runners.config import preset_sweep, requested_experiments
 
     names = requested_experiments(args)
-    path = CONF / "experiment" / f"{names[0]}.yaml"
-    if len(names) != 1 or not path.is_file():
+    if len(names) != 1:
         return []
-    params = ((yaml.safe_load(path.read_text()).get("hydra") or {}).get("sweeper") or {}).get("params") or {}
     given = {a.split("=", 1)[0].lstrip("+~") for a in args if "=" in a}
-    extra = []
-    for key, value in params.items():
-        if key in given:
-            continue
-        sweep = OverridesParser.create().parse_overrides([f"{key}={value}"])[0]
-        if sweep.is_sweep_override():
-            extra.append(f"{key}={next(iter(sweep.sweep_string_iterator()))}")
-    return extra
+    return [f"{key}={next(iter(sweep.sweep_string_iterator()))}"
+            for key, sweep in preset_sweep(names[0]).items()
+            if key not in given and sweep.is_sweep_override()]
 
 
 @pytest.fixture(scope="module")

@@ -6,24 +6,18 @@ from __future__ import annotations
 import itertools
 
 import pytest
-import yaml
 from hydra import compose as hydra_compose
 from hydra import initialize_config_dir
-from hydra.core.override_parser.overrides_parser import OverridesParser
 
 from runners.compose_cache import FastComposer
-from runners.config import CONF, experiments, family_searchpath
+from runners.config import CONF, experiments, family_searchpath, preset_sweep
 from runners.launcher import resolve_job
 
 
 def _job_overrides(name: str, per_key: int = 2, limit: int = 10) -> list[list[str]]:
-    params = ((yaml.safe_load((CONF / "experiment" / f"{name}.yaml").read_text()).get("hydra") or {})
-              .get("sweeper") or {}).get("params") or {}
-    parser = OverridesParser.create()
     axes = []
-    for key, value in params.items():
-        o = parser.parse_overrides([f"{key}={value}"])[0]
-        values = list(o.sweep_string_iterator())[:per_key] if o.is_sweep_override() else [str(value)]
+    for key, o in preset_sweep(name).items():
+        values = list(o.sweep_string_iterator())[:per_key] if o.is_sweep_override() else [o.get_value_element_as_str()]
         axes.append([f"{key}={v}" for v in values])
     jobs = [list(c) for c in itertools.product(*axes)][:limit]
     return jobs + [[*jobs[0], "seed=7"]] if jobs else [["seed=7"], ["seed=8"]]
