@@ -130,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--quick", action="store_true", help="tiny trace (smoke test)")
     ap.add_argument("--no-libcachesim", action="store_true")
+    ap.add_argument("--policies", nargs="+", default=None, metavar="NAME",
+                    help="only these policy YAML stems (default: every policy)")
     ap.add_argument("--budget", type=float, default=30.0,
                     help="seconds allowed per policy and cache size (predictions + runs); "
                          "slower policies are reported as such")
@@ -156,6 +158,11 @@ def main(argv: list[str] | None = None) -> int:
           f"{t_next:.2f} s")
 
     policies = discover()
+    if args.policies:
+        unknown = sorted(set(args.policies) - {name for name, *_ in policies})
+        if unknown:
+            ap.error(f"--policies: unknown {unknown}; allowed: {sorted(n for n, *_ in policies)}")
+        policies = [row for row in policies if row[0] in args.policies]
     warm = Loop(5, 50).generate(None)
     for _, policy, preds, skip in policies:                      # numba compile / cache load
         if not skip:

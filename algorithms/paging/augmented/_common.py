@@ -1,4 +1,5 @@
-"""Helpers shared by the learning-augmented policies: argument checks, prediction lookup."""
+"""Helpers shared by the learning-augmented policies: argument checks (those of the classic
+kernels), prediction lookup."""
 
 from __future__ import annotations
 
@@ -6,19 +7,8 @@ from typing import Mapping
 
 import numpy as np
 
+from algorithms.paging.classic._common import cache_size, check_k, n_slots  # noqa: F401
 from algorithms.paging.core import PagingOutcome, Trace
-
-
-def check_k(k: int) -> int:
-    """The cache size as an int >= 1, or a ValueError naming what is allowed."""
-    if isinstance(k, (bool, np.bool_)) or int(k) != k or k < 1:
-        raise ValueError(f"k: cache size {k!r} is invalid; allowed: an integer >= 1")
-    return int(k)
-
-
-def n_slots(trace: Trace) -> int:
-    """Size of per-page tables (at least 1 so empty traces need no special case)."""
-    return max(int(trace.n_objects), 1)
 
 
 def prediction(predictions: Mapping[str, np.ndarray], kind: str, trace: Trace,

@@ -6,8 +6,10 @@
   ``algorithms.paging.classic._heap`` with negated keys.
 * ``harmonic(k)`` = H_k.
 
-Randomness: kernels never draw; they read a pre-drawn uniform ``u`` in [0, 1) and pick
-``arr[int(u * size)]`` (the policy draws ``u`` from the Generator it is given).
+The functions are inlined into the kernels (after editing this module, delete the numba cache
+files of the modules that import it; see ``classic._heap``). Randomness: kernels never draw;
+they read a pre-drawn uniform ``u`` in [0, 1) and pick ``arr[int(u * size)]`` (the policy
+draws ``u`` from the Generator it is given).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from numba import njit
 from algorithms.paging.classic import _heap
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def set_add(arr, where, size, x):
     """Add x (must be absent); returns the new size."""
     arr[size] = x
@@ -26,21 +28,20 @@ def set_add(arr, where, size, x):
     return size + 1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def set_remove(arr, where, size, x):
     """Remove x if present; returns the new size."""
     i = where[x]
-    if i < 0:
-        return size
-    size -= 1
-    last = arr[size]
-    arr[i] = last
-    where[last] = i
-    where[x] = -1
+    if i >= 0:
+        size -= 1
+        last = arr[size]
+        arr[i] = last
+        where[last] = i
+        where[x] = -1
     return size
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def set_pick(arr, size, u):
     """A uniformly random member given a uniform u in [0, 1)."""
     i = int(u * size)
@@ -49,7 +50,7 @@ def set_pick(arr, size, u):
     return arr[i]
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def set_clear(arr, where, size):
     for i in range(size):
         where[arr[i]] = -1
@@ -60,17 +61,16 @@ def harmonic(k: int) -> float:
     return float(np.sum(1.0 / np.arange(1, k + 1)))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def heap_remove(heap, key, pos, size, item):
     """Remove an item from the indexed min-heap of ``classic._heap``; returns the new size."""
     i = pos[item]
     size -= 1
     pos[item] = -1
-    if i == size:
-        return size
-    last = heap[size]
-    heap[i] = last
-    pos[last] = i
-    _heap.sift_up(heap, key, pos, i)
-    _heap.sift_down(heap, key, pos, pos[last], size)
+    if i != size:
+        last = heap[size]
+        heap[i] = last
+        pos[last] = i
+        _heap.sift_up(heap, key, pos, i)
+        _heap.sift_down(heap, key, pos, pos[last], size)
     return size

@@ -15,51 +15,68 @@ the H_k chain threshold, as in Antoniadis et al. 2020's code ``PredMarker``); ``
 every stale miss random: LMarker (Rohatgi, SODA 2020, §3 "LMarker"). Cold-start loads (cache
 not full) mark the loaded page, like the reference code.
 
-Data: a swap-remove set of cached pages, a swap-remove set of unmarked pages (uniform pick)
-and an indexed heap of unmarked pages keyed by the negated prediction (max pick); phase and
-chain membership are stamped with the phase number, so a phase start costs O(k log k) and a
-request O(log k).
+Data: cached pages sit in k slots (a loaded page takes its victim's slot; ``slot_of`` maps a
+page to its slot). A swap-remove set of cached slots, a swap-remove set of unmarked slots
+(uniform pick) and an indexed heap of unmarked slots keyed by the negated prediction (max
+pick; ties by the heap's arrangement) all have k entries, so they stay in the CPU cache; only
+``slot_of``, the stale stamps and the chain of an evicted page are per page. Phase and chain
+membership are stamped with the phase number, so a phase start costs O(k log k) and a request
+O(log k).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
-
+from algorithms.paging._loop import loop
+from algorithms.paging._prefetch import AHEAD, prefetch
 from algorithms.paging.augmented import _ds
 from algorithms.paging.classic import _heap
 
 
-@njit(cache=True)
 def pred_marking_kernel(ids: np.ndarray, pred: np.ndarray, n_pages: int, k: int,
                         u: np.ndarray, cap: float):
+    """(hits, evicted) of the marking rule above on page ids 0..n_pages-1, cache size k <=
+    n_pages, uniforms ``u`` (one per request) and chain cap ``cap``."""
     n = len(ids)
     hits = np.zeros(n, dtype=np.bool_)
     evicted = np.full(n, -1, dtype=np.int64)
-    carr = np.empty(k, dtype=np.int64)              # cached pages
-    cwhere = np.full(n_pages, -1, dtype=np.int64)
+    # one row per page, so a request touches one cache line: slot (-1: not cached), phase in
+    # which the page is stale, chain of an evicted page
+    pg = np.full((n_pages, 4), -1, dtype=np.int32 if max(n, n_pages) < 2**31 else np.int64)
+    per_slot = (np.empty(k, dtype=np.int32),             # page in the slot
+                np.empty(k, dtype=np.int32), np.full(k, -1, dtype=np.int32),   # cached slots
+                np.empty(k, dtype=np.int32), np.full(k, -1, dtype=np.int32),   # unmarked slots
+                np.empty(k, dtype=np.int32), np.zeros(k, dtype=np.float64),    # heap of the
+                np.full(k, -1, dtype=np.int32),                                # unmarked slots
+                np.zeros(k, dtype=np.float64),           # prediction from the latest request
+                np.zeros(k + 1, dtype=np.int64))         # chain lengths
+    _marking_loop(ids, pred, k, u, cap, hits, evicted, pg, *per_slot)
+    return hits, evicted
+
+
+SLOT, STALE, CHAIN = 0, 1, 2                      # columns of the per-page rows
+
+
+@loop
+def _marking_loop(ids, pred, k, u, cap, hits, evicted, pg, page_of, carr, cpos, uarr, upos,
+                  heap, key, hpos, predkey, chain_len):
+    n = len(ids)
     ncache = 0
-    uarr = np.empty(k, dtype=np.int64)              # unmarked cached pages
-    uwhere = np.full(n_pages, -1, dtype=np.int64)
     nun = 0
-    heap = np.empty(k, dtype=np.int64)              # same pages, by -prediction
-    key = np.zeros(n_pages, dtype=np.float64)
-    hpos = np.full(n_pages, -1, dtype=np.int64)
     hsize = 0
-    predkey = np.zeros(n_pages, dtype=np.float64)   # prediction from the latest request
-    stale = np.full(n_pages, -1, dtype=np.int64)    # phase in which the page is stale
-    chain_of = np.zeros(n_pages, dtype=np.int64)    # chain a representative belongs to
-    chain_len = np.zeros(k + 1, dtype=np.int64)
     nchains = 0
     phase = 0
     for t in range(n):
+        if t + AHEAD < n:
+            prefetch(pg, ids[t + AHEAD])
         p = ids[t]
-        if cwhere[p] >= 0:
+        s = pg[p, SLOT]
+        if s >= 0:
             hits[t] = True
-            if uwhere[p] >= 0:                      # mark
-                nun = _ds.set_remove(uarr, uwhere, nun, p)
-                hsize = _ds.heap_remove(heap, key, hpos, hsize, p)
-            predkey[p] = pred[t]
+            if upos[s] >= 0:                        # mark
+                nun = _ds.set_remove(uarr, upos, nun, s)
+                hsize = _ds.heap_remove(heap, key, hpos, hsize, s)
+            predkey[s] = pred[t]
             continue
         if ncache == k:
             if nun == 0:                            # new phase
@@ -67,26 +84,31 @@ def pred_marking_kernel(ids: np.ndarray, pred: np.ndarray, n_pages: int, k: int,
                 nchains = 0
                 for i in range(ncache):
                     q = carr[i]
-                    stale[q] = phase
-                    nun = _ds.set_add(uarr, uwhere, nun, q)
+                    pg[page_of[q], STALE] = phase
+                    nun = _ds.set_add(uarr, upos, nun, q)
                     hsize = _heap.push(heap, key, hpos, hsize, q, -predkey[q])
-            if stale[p] != phase:                   # clean miss: new chain
-                v = heap[0]
+            if pg[p, STALE] != phase:                   # clean miss: new chain
+                s = heap[0]
                 c = nchains
                 nchains += 1
                 chain_len[c] = 1
             else:                                   # stale miss: extend its chain
-                c = chain_of[p]
+                c = pg[p, CHAIN]
                 chain_len[c] += 1
                 if chain_len[c] <= cap:
-                    v = heap[0]
+                    s = heap[0]
                 else:
-                    v = _ds.set_pick(uarr, nun, u[t])
-            chain_of[v] = c
-            nun = _ds.set_remove(uarr, uwhere, nun, v)
-            hsize = _ds.heap_remove(heap, key, hpos, hsize, v)
-            ncache = _ds.set_remove(carr, cwhere, ncache, v)
+                    s = _ds.set_pick(uarr, nun, u[t])
+            v = page_of[s]
+            pg[v, CHAIN] = c
+            nun = _ds.set_remove(uarr, upos, nun, s)
+            hsize = _ds.heap_remove(heap, key, hpos, hsize, s)
+            ncache = _ds.set_remove(carr, cpos, ncache, s)
+            pg[v, SLOT] = -1
             evicted[t] = v
-        ncache = _ds.set_add(carr, cwhere, ncache, p)
-        predkey[p] = pred[t]
-    return hits, evicted
+        else:
+            s = ncache
+        ncache = _ds.set_add(carr, cpos, ncache, s)
+        pg[p, SLOT] = s
+        page_of[s] = p
+        predkey[s] = pred[t]

@@ -4,11 +4,13 @@ Lykouris & Vassilvitskii (ICML 2018, "Competitive caching with machine learned a
 §1 and §6: the naive "BlindOracle" that trusts the next-arrival predictor); also "FtP" in
 Antoniadis et al. (ICML 2020, "Online metric algorithms with untrusted predictions", §5,
 code ``FollowPred``). Each cached page carries the predicted next-arrival time from its latest
-request; on a miss with a full cache the page with the largest one is evicted (ties: the
-heap's order, deterministic). With perfect predictions this is Belady's rule, so it is optimal;
-with noisy ones it has no worst-case guarantee (hence the robust combiners).
+request; on a miss with a full cache the page with the largest one is evicted (ties: by the
+heap's arrangement, deterministic). With perfect predictions this is Belady's rule, so it is
+optimal; with noisy ones it has no worst-case guarantee (hence the robust combiners).
 
-Kernel: an indexed heap of cached pages keyed by the negated prediction, O(log k) a request.
+Kernel: an indexed binary heap over the k cache slots keyed by the negated prediction; a loaded
+page takes its victim's slot and key in one sift-down from the root. O(log k) a request; only
+``slot_of`` has an entry per page, so the heap stays in the CPU cache.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from typing import Mapping
 import numpy as np
 from numba import njit
 
-from algorithms.paging.augmented._common import check_k, n_slots, outcome, prediction
+from algorithms.paging._prefetch import AHEAD, prefetch
+from algorithms.paging.augmented._common import cache_size, n_slots, outcome, prediction
 from algorithms.paging.classic import _heap
 from algorithms.paging.core import PagingOutcome, Trace
 
@@ -28,20 +31,33 @@ def blind_oracle_kernel(ids: np.ndarray, pred: np.ndarray, n_pages: int, k: int)
     n = len(ids)
     hits = np.zeros(n, dtype=np.bool_)
     evicted = np.full(n, -1, dtype=np.int64)
-    heap = np.empty(max(k, 1), dtype=np.int64)
-    key = np.zeros(n_pages, dtype=np.float64)
-    pos = np.full(n_pages, -1, dtype=np.int64)
+    slot_of = np.full(n_pages, -1, dtype=np.int32)
+    page_of = np.empty(max(k, 1), dtype=np.int64)
+    heap = np.empty(max(k, 1), dtype=np.int64)      # items are slots: every heap array has k
+    key = np.zeros(max(k, 1), dtype=np.float64)     # entries and stays in the CPU cache
+    pos = np.full(max(k, 1), -1, dtype=np.int64)
     size = 0
     for t in range(n):
+        if t + AHEAD < n:
+            prefetch(slot_of, ids[t + AHEAD])
         p = ids[t]
-        if pos[p] >= 0:
+        s = slot_of[p]
+        if s >= 0:
             hits[t] = True
-            _heap.update(heap, key, pos, size, p, -pred[t])
+            _heap.update(heap, key, pos, size, s, -pred[t])
             continue
-        if size == k:
-            v, size = _heap.pop_min(heap, key, pos, size)
+        if size == k:                               # the victim's slot takes the new page
+            s = heap[0]
+            v = page_of[s]
+            slot_of[v] = -1
             evicted[t] = v
-        size = _heap.push(heap, key, pos, size, p, -pred[t])
+            slot_of[p] = s
+            page_of[s] = p
+            _heap.replace_min(heap, key, pos, size, -pred[t])
+        else:
+            slot_of[p] = size
+            page_of[size] = p
+            size = _heap.push(heap, key, pos, size, size, -pred[t])
     return hits, evicted
 
 
@@ -55,6 +71,6 @@ class BlindOracle:
 
     def run(self, trace: Trace, k: int, predictions: Mapping[str, np.ndarray],
             rng: np.random.Generator) -> PagingOutcome:
-        k = check_k(k)
+        k = cache_size(k, trace)
         pred = prediction(predictions, "next_arrival", trace)
         return outcome(*blind_oracle_kernel(trace.ids, pred, n_slots(trace), k))

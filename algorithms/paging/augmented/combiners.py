@@ -18,9 +18,11 @@ evicts the earliest-loaded of its pages that the followed algorithm does not hol
 step t (there is one: that algorithm holds r_t, the combined cache does not). So the combined
 cache changes by at most one page per request, like the reference code's ``Lazy_update``.
 
-Kernel: membership tables for A's and B's caches replayed from their (hits, evicted) arrays,
-and an indexed heap (by load time) of the combined cache's pages outside the followed cache;
-O(log k) a request, O(k log k) per switch.
+Kernel: one packed int per page (in A's cache, in B's cache, slot in the combined cache), A's
+and B's caches replayed from their (hits, evicted) arrays, and an indexed heap over the
+combined cache's slots, keyed by load time, of the pages outside the followed cache (load times
+are distinct, so the victim is unique); O(log k) a request, O(k log k) per switch; apart from
+the packed states every array has k entries.
 """
 
 from __future__ import annotations
@@ -28,9 +30,10 @@ from __future__ import annotations
 from typing import Annotated, Mapping
 
 import numpy as np
-from numba import njit
 
 from algorithms.constraints import Interval, Positive
+from algorithms.paging._loop import loop
+from algorithms.paging._prefetch import AHEAD, prefetch
 from algorithms.paging.augmented import _ds
 from algorithms.paging.augmented._common import check_k, n_slots, outcome
 from algorithms.paging.augmented.blind_oracle import BlindOracle
@@ -39,84 +42,109 @@ from algorithms.paging.classic.random_marker import RandomMarker
 from algorithms.paging.core import PagingOutcome, Trace
 
 
-@njit(cache=True)
 def combine_kernel(ids, n_pages, k, hits_a, ev_a, hits_b, ev_b, randomized, param, u, first):
     """Returns (hits, evicted, followed[t], n_switches). ``param`` = gamma or epsilon."""
     n = len(ids)
+    k = min(k, n_pages)                              # a larger cache never evicts
+    # a page's state packed in one int: bit 0 = in A's cache, bit 1 = in B's cache, bits 2+ =
+    # its slot in the combined cache + 1 (0 = not cached)
+    st = np.zeros(n_pages, dtype=np.int32 if n_pages < 2**28 else np.int64)
     hits = np.zeros(n, dtype=np.bool_)
     evicted = np.full(n, -1, dtype=np.int64)
     followed = np.zeros(n, dtype=np.int8)
-    ins = np.zeros((2, n_pages), dtype=np.bool_)     # A's and B's caches
-    carr = np.empty(k, dtype=np.int64)
-    cwhere = np.full(n_pages, -1, dtype=np.int64)
-    ncache = 0
-    load = np.zeros(n_pages, dtype=np.int64)
-    heap = np.empty(k, dtype=np.int64)               # own pages not in the followed cache
-    hpos = np.full(n_pages, -1, dtype=np.int64)
+    per_slot = (np.empty(k, dtype=np.int64),        # page in the slot
+                np.zeros(k, dtype=np.int64),        # load time (heap key)
+                np.empty(k, dtype=np.int64),        # heap of the slots whose page is outside
+                np.full(k, -1, dtype=np.int64))     # the followed cache, by load time
+    switches = _combine_loop(ids, st, k, hits_a, ev_a, hits_b, ev_b, randomized, param, u,
+                             first, hits, evicted, followed, *per_slot)
+    return hits, evicted, followed, switches
+
+
+@loop
+def _combine_loop(ids, st, k, hits_a, ev_a, hits_b, ev_b, randomized, param, u, first,
+                  hits, evicted, followed, page_of, load, heap, hpos):
+    n = len(ids)
     hsize = 0
-    cost = np.zeros(2, dtype=np.int64)
+    ncache = 0
+    cost0 = 0
+    cost1 = 0
     cur = first
     bound = 1.0
     beta = 1.0 - 0.5 * param
-    prob = np.array([0.5, 0.5])
+    prob0 = 0.5
+    prob1 = 0.5
     switches = 0
     for t in range(n):
+        if t + AHEAD < n:
+            ta = t + AHEAD
+            prefetch(st, ids[ta])
+            prefetch(st, max(ev_a[ta], 0))
+            prefetch(st, max(ev_b[ta], 0))
         p = ids[t]
         miss0 = not hits_a[t]
         miss1 = not hits_b[t]
-        if miss0:
-            ins[0, p] = True
-            cost[0] += 1
-        if ev_a[t] >= 0:
-            ins[0, ev_a[t]] = False
-        if miss1:
-            ins[1, p] = True
-            cost[1] += 1
-        if ev_b[t] >= 0:
-            ins[1, ev_b[t]] = False
+        cost0 += miss0
+        cost1 += miss1
+        sp = st[p] | 3                               # both caches hold r_t after step t
+        st[p] = sp
+        e0 = ev_a[t]
+        if e0 >= 0:
+            st[e0] &= ~1
+        e1 = ev_b[t]
+        if e1 >= 0:
+            st[e1] &= ~2
         prev = cur
         if not randomized:
-            while cost[cur] > bound:
+            while (cost0 if cur == 0 else cost1) > bound:
                 cur = 1 - cur
                 bound *= 1.0 + param
         else:
-            w0 = prob[0] * (beta if miss0 else 1.0)
-            w1 = prob[1] * (beta if miss1 else 1.0)
+            w0 = prob0 * (beta if miss0 else 1.0)
+            w1 = prob1 * (beta if miss1 else 1.0)
             s = w0 + w1
             new0 = w0 / s
             new1 = w1 / s
-            old = prob[cur]
+            old = prob0 if cur == 0 else prob1
             new = new0 if cur == 0 else new1
             if new < old and u[t] < (old - new) / old:
                 cur = 1 - cur
-            prob[0] = new0
-            prob[1] = new1
+            prob0 = new0
+            prob1 = new1
+        sl = (sp >> 2) - 1
         if cur != prev:
             switches += 1
             for i in range(hsize):
                 hpos[heap[i]] = -1
             hsize = 0
-            for i in range(ncache):
-                q = carr[i]
-                if not ins[cur, q]:
-                    hsize = _heap.push(heap, load, hpos, hsize, q, load[q])
+            bit = 1 << cur
+            for j in range(ncache):
+                if not st[page_of[j]] & bit:
+                    hsize = _heap.push(heap, load, hpos, hsize, j, load[j])
         else:
-            if hpos[p] >= 0 and ins[cur, p]:
-                hsize = _ds.heap_remove(heap, load, hpos, hsize, p)
-            e = ev_a[t] if cur == 0 else ev_b[t]
-            if e >= 0 and cwhere[e] >= 0 and hpos[e] < 0:
-                hsize = _heap.push(heap, load, hpos, hsize, e, load[e])
+            if sl >= 0 and hpos[sl] >= 0:            # r_t joined the followed cache
+                hsize = _ds.heap_remove(heap, load, hpos, hsize, sl)
+            e = e0 if cur == 0 else e1
+            if e >= 0:
+                se = (st[e] >> 2) - 1
+                if se >= 0 and hpos[se] < 0:
+                    hsize = _heap.push(heap, load, hpos, hsize, se, load[se])
         followed[t] = cur
-        if cwhere[p] >= 0:
+        if sl >= 0:
             hits[t] = True
             continue
         if ncache == k:
-            v, hsize = _heap.pop_min(heap, load, hpos, hsize)
-            ncache = _ds.set_remove(carr, cwhere, ncache, v)
+            sl, hsize = _heap.pop_min(heap, load, hpos, hsize)
+            v = page_of[sl]
+            st[v] &= 3
             evicted[t] = v
-        ncache = _ds.set_add(carr, cwhere, ncache, p)
-        load[p] = t
-    return hits, evicted, followed, switches
+        else:
+            sl = ncache
+            ncache += 1
+        st[p] = (sp & 3) | ((sl + 1) << 2)
+        page_of[sl] = p
+        load[sl] = t
+    return switches
 
 
 def combine(trace: Trace, k: int, out_a: PagingOutcome, out_b: PagingOutcome, *,

@@ -12,7 +12,7 @@ from typing import Mapping
 
 import numpy as np
 
-from algorithms.paging.augmented._common import check_k, n_slots, outcome, prediction
+from algorithms.paging.augmented._common import cache_size, n_slots, outcome, prediction
 from algorithms.paging.augmented._pred_marking import pred_marking_kernel
 from algorithms.paging.core import PagingOutcome, Trace
 
@@ -27,7 +27,7 @@ class LMarker:
 
     def run(self, trace: Trace, k: int, predictions: Mapping[str, np.ndarray],
             rng: np.random.Generator) -> PagingOutcome:
-        k = check_k(k)
+        k = cache_size(k, trace)
         pred = prediction(predictions, "next_arrival", trace)
         u = rng.random(len(trace))
         return outcome(*pred_marking_kernel(trace.ids, pred, n_slots(trace), k, u, 0.0))

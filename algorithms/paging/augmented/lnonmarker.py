@@ -21,84 +21,102 @@ from __future__ import annotations
 from typing import Annotated, Mapping
 
 import numpy as np
-from numba import njit
 
 from algorithms.constraints import Positive
+from algorithms.paging._loop import loop
+from algorithms.paging._prefetch import AHEAD, prefetch
 from algorithms.paging.augmented import _ds
-from algorithms.paging.augmented._common import check_k, n_slots, outcome, prediction
+from algorithms.paging.augmented._common import cache_size, n_slots, outcome, prediction
 from algorithms.paging.augmented.combiners import CombineDeterministic
 from algorithms.paging.classic import _heap
 from algorithms.paging.classic.random_marker import RandomMarker
 from algorithms.paging.core import PagingOutcome, Trace
 
 
-@njit(cache=True)
 def lnonmarker_kernel(ids: np.ndarray, pred: np.ndarray, n_pages: int, k: int,
                       u: np.ndarray):
+    """(hits, evicted) of the raw LNonMarker rule; page ids 0..n_pages-1, k <= n_pages."""
     n = len(ids)
     hits = np.zeros(n, dtype=np.bool_)
     evicted = np.full(n, -1, dtype=np.int64)
-    carr = np.empty(k, dtype=np.int64)
-    cwhere = np.full(n_pages, -1, dtype=np.int64)
+    # one row per page, so a request touches one cache line: slot (-1: not cached), phase of
+    # the latest request, phase in which the page is stale, page that evicted it and the phase
+    # it did so in
+    pg = np.full((n_pages, 8), -1, dtype=np.int32 if max(n, n_pages) < 2**31 else np.int64)
+    per_slot = (np.empty(k, dtype=np.int32),             # page in the slot
+                np.empty(k, dtype=np.int32), np.full(k, -1, dtype=np.int32),   # cached slots
+                np.empty(k, dtype=np.int32), np.full(k, -1, dtype=np.int32),   # unmarked slots
+                np.empty(k, dtype=np.int32), np.zeros(k, dtype=np.float64),    # heap of the
+                np.full(k, -1, dtype=np.int32),                                # unmarked slots
+                np.zeros(k, dtype=np.float64))           # prediction from the latest request
+    _lnonmarker_loop(ids, pred, k, u, hits, evicted, pg, *per_slot)
+    return hits, evicted
+
+
+SLOT, SEEN, STALE, EVICTOR, EV_PHASE = 0, 1, 2, 3, 4      # columns of the per-page rows
+
+
+@loop
+def _lnonmarker_loop(ids, pred, k, u, hits, evicted, pg, page_of, carr, cpos, uarr, upos, heap,
+                     key, hpos, predkey):
+    n = len(ids)
     ncache = 0
-    uarr = np.empty(k, dtype=np.int64)
-    uwhere = np.full(n_pages, -1, dtype=np.int64)
     nun = 0
-    heap = np.empty(k, dtype=np.int64)
-    key = np.zeros(n_pages, dtype=np.float64)
-    hpos = np.full(n_pages, -1, dtype=np.int64)
     hsize = 0
-    predkey = np.zeros(n_pages, dtype=np.float64)
-    seen = np.full(n_pages, -1, dtype=np.int64)     # phase of the latest request
-    stale = np.full(n_pages, -1, dtype=np.int64)
-    evictor = np.full(n_pages, -1, dtype=np.int64)  # page that evicted it ...
-    ev_phase = np.full(n_pages, -1, dtype=np.int64)  # ... in this phase
     phase = 0
     distinct = 0
     for t in range(n):
+        if t + AHEAD < n:
+            prefetch(pg, ids[t + AHEAD])
         p = ids[t]
-        if seen[p] != phase:
+        if pg[p, SEEN] != phase:
             distinct += 1
             if distinct == k + 1:                   # new phase starts at this request
                 phase += 1
                 distinct = 1
-                nun = _ds.set_clear(uarr, uwhere, nun)
+                nun = _ds.set_clear(uarr, upos, nun)
                 for i in range(hsize):
                     hpos[heap[i]] = -1
                 hsize = 0
                 for i in range(ncache):
                     q = carr[i]
-                    stale[q] = phase
-                    nun = _ds.set_add(uarr, uwhere, nun, q)
+                    pg[page_of[q], STALE] = phase
+                    nun = _ds.set_add(uarr, upos, nun, q)
                     hsize = _heap.push(heap, key, hpos, hsize, q, -predkey[q])
-            seen[p] = phase
-        if cwhere[p] >= 0:
+            pg[p, SEEN] = phase
+        s = pg[p, SLOT]
+        if s >= 0:
             hits[t] = True
+            if upos[s] >= 0:                        # mark
+                nun = _ds.set_remove(uarr, upos, nun, s)
+                hsize = _ds.heap_remove(heap, key, hpos, hsize, s)
         else:
             if ncache == k:
-                if stale[p] == phase:
-                    q = evictor[p] if ev_phase[p] == phase else -1
-                    if (q >= 0 and stale[q] != phase) or nun == 0:
-                        v = _ds.set_pick(carr, ncache, u[t])
+                if pg[p, STALE] == phase:
+                    q = pg[p, EVICTOR] if pg[p, EV_PHASE] == phase else -1
+                    if (q >= 0 and pg[q, STALE] != phase) or nun == 0:
+                        s = _ds.set_pick(carr, ncache, u[t])
                     else:
-                        v = _ds.set_pick(uarr, nun, u[t])
+                        s = _ds.set_pick(uarr, nun, u[t])
                 elif nun > 0:
-                    v = heap[0]
+                    s = heap[0]
                 else:
-                    v = _ds.set_pick(carr, ncache, u[t])
-                if uwhere[v] >= 0:
-                    nun = _ds.set_remove(uarr, uwhere, nun, v)
-                    hsize = _ds.heap_remove(heap, key, hpos, hsize, v)
-                ncache = _ds.set_remove(carr, cwhere, ncache, v)
-                evictor[v] = p
-                ev_phase[v] = phase
+                    s = _ds.set_pick(carr, ncache, u[t])
+                if upos[s] >= 0:
+                    nun = _ds.set_remove(uarr, upos, nun, s)
+                    hsize = _ds.heap_remove(heap, key, hpos, hsize, s)
+                ncache = _ds.set_remove(carr, cpos, ncache, s)
+                v = page_of[s]
+                pg[v, SLOT] = -1
+                pg[v, EVICTOR] = p
+                pg[v, EV_PHASE] = phase
                 evicted[t] = v
-            ncache = _ds.set_add(carr, cwhere, ncache, p)
-        if uwhere[p] >= 0:                          # mark
-            nun = _ds.set_remove(uarr, uwhere, nun, p)
-            hsize = _ds.heap_remove(heap, key, hpos, hsize, p)
-        predkey[p] = pred[t]
-    return hits, evicted
+            else:
+                s = ncache
+            ncache = _ds.set_add(carr, cpos, ncache, s)
+            pg[p, SLOT] = s
+            page_of[s] = p
+        predkey[s] = pred[t]
 
 
 class LNonMarkerRaw:
@@ -111,7 +129,7 @@ class LNonMarkerRaw:
 
     def run(self, trace: Trace, k: int, predictions: Mapping[str, np.ndarray],
             rng: np.random.Generator) -> PagingOutcome:
-        k = check_k(k)
+        k = cache_size(k, trace)
         pred = prediction(predictions, "next_arrival", trace)
         u = rng.random(len(trace))
         return outcome(*lnonmarker_kernel(trace.ids, pred, n_slots(trace), k, u))

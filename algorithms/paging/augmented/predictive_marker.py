@@ -15,7 +15,7 @@ from typing import Annotated, Mapping
 import numpy as np
 
 from algorithms.constraints import NonNegative
-from algorithms.paging.augmented._common import check_k, n_slots, outcome, prediction
+from algorithms.paging.augmented._common import cache_size, n_slots, outcome, prediction
 from algorithms.paging.augmented._ds import harmonic
 from algorithms.paging.augmented._pred_marking import pred_marking_kernel
 from algorithms.paging.core import PagingOutcome, Trace
@@ -33,7 +33,7 @@ class PredictiveMarker:
 
     def run(self, trace: Trace, k: int, predictions: Mapping[str, np.ndarray],
             rng: np.random.Generator) -> PagingOutcome:
-        k = check_k(k)
+        k = cache_size(k, trace)
         pred = prediction(predictions, "next_arrival", trace)
         u = rng.random(len(trace))
         cap = self.gamma * harmonic(k)

@@ -22,10 +22,12 @@ def sift_up(heap, key, pos, i):
     """Move heap[i] up while its key is smaller than its parent's."""
     item = heap[i]
     k = key[item]
-    while i > 0:
+    while True:                    # this loop shape lets numba drop the arrays' refcounting
+        if i <= 0:                 # (``while i > 0`` costs six atomic refcount calls a sift)
+            break
         parent = (i - 1) >> 1
         above = heap[parent]
-        if k < key[above]:
+        if key[above] > k:
             heap[i] = above
             pos[above] = i
             i = parent
