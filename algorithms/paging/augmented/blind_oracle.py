@@ -8,9 +8,11 @@ request; on a miss with a full cache the page with the largest one is evicted (t
 heap's arrangement, deterministic). With perfect predictions this is Belady's rule, so it is
 optimal; with noisy ones it has no worst-case guarantee (hence the robust combiners).
 
-Kernel: an indexed binary heap over the k cache slots keyed by the negated prediction; a loaded
-page takes its victim's slot and key in one sift-down from the root. O(log k) a request; only
-``slot_of`` has an entry per page, so the heap stays in the CPU cache.
+Kernel: an indexed binary heap over the k cache slots keyed by the negated prediction (a loaded
+page takes its victim's slot); O(log k) a request. Only ``slot_of`` has an entry per page, so
+the heap stays in the CPU cache, and the state of the page requested ``AHEAD`` steps later is
+prefetched. (Replacing the root in one sift-down is faster but would change which
+of several equally predicted pages is evicted, hence ``FtPActions``' predictions with ties.)
 """
 
 from __future__ import annotations
@@ -47,17 +49,15 @@ def blind_oracle_kernel(ids: np.ndarray, pred: np.ndarray, n_pages: int, k: int)
             _heap.update(heap, key, pos, size, s, -pred[t])
             continue
         if size == k:                               # the victim's slot takes the new page
-            s = heap[0]
+            s, size = _heap.pop_min(heap, key, pos, size)
             v = page_of[s]
             slot_of[v] = -1
             evicted[t] = v
-            slot_of[p] = s
-            page_of[s] = p
-            _heap.replace_min(heap, key, pos, size, -pred[t])
         else:
-            slot_of[p] = size
-            page_of[size] = p
-            size = _heap.push(heap, key, pos, size, size, -pred[t])
+            s = size
+        slot_of[p] = s
+        page_of[s] = p
+        size = _heap.push(heap, key, pos, size, s, -pred[t])
     return hits, evicted
 
 
