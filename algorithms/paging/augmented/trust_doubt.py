@@ -39,13 +39,26 @@ the paper's description and the authors' code (``TrustDoubtLRUevict`` and
 kernel with a plain-Python re-implementation of the list above
 (``tests/paging/_trust_doubt_ref.py``).
 
-Kernel: the sets the rules scan are indexed heaps over pages, kept in sync by ``_sync``
-after every change of a page's state: ancient pages outside / inside P_t (by last request),
-unmarked stale pages in V (by priority) and outside V and T (by -priority), the pick set
-(S u M) - P_t - {p_q} (by last request), and the real cache minus V (by load time). Doubted
-intervals are scheduled in per-arrival-count buckets (a trusted q's p_q is never in V after a
-request, so only doubted intervals need scheduling). O(log k) per request plus O(k log k) per
-phase.
+Kernel: a page's state (last request, load time, marking phase, stale / ancient class and
+priority rank, slot in V, owner q with p_q = page, flags) is one row of 8 int32 fields, half
+a cache line (int64 for traces of more than 2^31 requests). The sets the rules scan are
+hierarchical 64-ary bitsets (``_bitset``), exact because ties cannot occur: over request
+times t (the page is ids[t]) for the ancient pages outside / inside P_t and the pick set
+(S u M) - P_t - {p_q} (by last request) and the real cache minus V (by load time); over
+priority ranks for the unmarked stale pages in V (min) and outside V and T (max), the stale
+pages being ranked at the phase start (radix sort by page id to hand out the uniforms, bucket
+sort by value). The sets change at the same points and by the same membership rules as in
+the indexed-heap kernel this one replaced, so outputs and error codes agree for any
+predictions, valid or not. Doubted intervals are scheduled in per-arrival-count buckets (a
+trusted q's p_q is never in V after a request, so only doubted intervals need scheduling).
+The rows of r_t and of the predicted eviction are prefetched 8 requests ahead, and after a
+pop the row of the set's next victim. Per request O(1) set operations (amortized: step 5 may
+restart several intervals) of O(log_64 n) word operations each, plus O(k) per phase
+(expected, for uniform priorities); memory 32 bytes per page, n/2 bytes for the time-keyed
+sets, O(k). Helpers called per request are leaf functions, not ``inline="always"``: numba's
+IR inlining binds array arguments to new variables whose atomic reference counting survives
+in the big loop (it cost more than the kernel's own work); for the same reason no call passes
+arrays next to a short-circuit (``and``/``or``) argument.
 """
 
 from __future__ import annotations
@@ -53,11 +66,13 @@ from __future__ import annotations
 from typing import Mapping
 
 import numpy as np
-from numba import njit
+from llvmlite import ir
+from numba import njit, types
+from numba.core import cgutils
+from numba.extending import intrinsic
 
-from algorithms.paging.augmented import _ds
+from algorithms.paging.augmented import _bitset as bs
 from algorithms.paging.augmented._common import check_k, n_slots, outcome, prediction
-from algorithms.paging.classic import _heap
 from algorithms.paging.core import PagingOutcome, Trace
 
 # error codes returned by the kernel (never expected; the tests check they do not occur)
@@ -67,75 +82,177 @@ _ERRORS = {ERR_NO_STALE: "no unmarked stale page in the cache on a miss",
            ERR_NO_RELOAD: "no unmarked stale page to reload",
            ERR_NO_LAZY: "the real cache has no page outside the virtual cache"}
 
-
-@njit(cache=True, inline="always")
-def _sync(heap, key, pos, size, p, want, kval):
-    """Make p's membership in one indexed heap equal ``want`` (with key ``kval``)."""
-    if want:
-        if pos[p] < 0:
-            size = _heap.push(heap, key, pos, size, p, kval)
-        elif key[p] != kval:
-            _heap.update(heap, key, pos, size, p, kval)
-    elif pos[p] >= 0:
-        size = _ds.heap_remove(heap, key, pos, size, p)
-    return size
+# fields of a page's row: last request, load time into the real cache (-1: not in it),
+# marking phase, phase of the stale / ancient class, priority rank (-1: ancient), slot in
+# varr (-1: not in V), owner q (p_q = page), flags
+LAST, LOAD, MARK, CLS, RANK, VW, OWN, FLG = 0, 1, 2, 3, 4, 5, 6, 7
+PIN, IN6 = 1, 2                                      # FLG bits: in P_t, in the set R - V
+_AHEAD = 8                                           # prefetch distance in requests
+_RADIX = 11                                          # bits per pass of the page-id sort
 
 
-@njit(cache=True, inline="always")
-def _clear(heap, pos, size):
-    for i in range(size):
-        pos[heap[i]] = -1
-    return 0
+@intrinsic
+def _prefetch_row(typingctx, arr, i):
+    """Hint the CPU to fetch the cache line of arr[i, 0] (arr: a 2-D C array)."""
+    sig = types.void(arr, i)
+
+    def codegen(context, builder, signature, args):
+        aryty = signature.args[0]
+        ary = context.make_array(aryty)(context, builder, args[0])
+        idx = context.cast(builder, args[1], signature.args[1], types.intp)
+        zero = context.get_constant(types.intp, 0)
+        ptr = cgutils.get_item_pointer(context, builder, aryty, ary, [idx, zero],
+                                       wraparound=False)
+        i8p = ir.IntType(8).as_pointer()
+        i32 = ir.IntType(32)
+        fnty = ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32])
+        fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.prefetch.p0")
+        builder.call(fn, [builder.bitcast(ptr, i8p), ir.Constant(i32, 1), ir.Constant(i32, 3),
+                          ir.Constant(i32, 1)])
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
+def _rows(n_pages: int, dtype) -> np.ndarray:
+    """(n_pages, 8) rows of ``dtype``, all -1 except FLG = 0, each row within one cache line."""
+    width = np.dtype(dtype).itemsize
+    flat = np.empty(n_pages * 8 + 64 // width, dtype=dtype)
+    s = (-flat.ctypes.data % 64) // width
+    rows = flat[s:s + n_pages * 8].reshape(n_pages, 8)
+    rows[:] = -1
+    rows[:, FLG] = 0
+    return rows
 
 
 @njit(cache=True)
+def _sort_ids(a, m, tmp, cnt):
+    """Sort the non-negative ints a[:m] in place: LSD radix sort (O(m) per 11 bits)."""
+    if m < 64:
+        for i in range(1, m):
+            x = a[i]
+            j = i - 1
+            while j >= 0 and a[j] > x:
+                a[j + 1] = a[j]
+                j -= 1
+            a[j + 1] = x
+        return
+    mx = 0
+    for i in range(m):
+        mx = max(mx, a[i])
+    mask = (1 << _RADIX) - 1
+    shift = 0
+    src, dst = a, tmp
+    passes = 0
+    while True:
+        cnt[:] = 0
+        for i in range(m):
+            cnt[((src[i] >> shift) & mask) + 1] += 1
+        for d in range(mask + 1):
+            cnt[d + 1] += cnt[d]
+        for i in range(m):
+            d = (src[i] >> shift) & mask
+            dst[cnt[d]] = src[i]
+            cnt[d] += 1
+        src, dst = dst, src
+        passes += 1
+        shift += _RADIX
+        if (mx >> shift) == 0:
+            break
+    if passes & 1:
+        a[:m] = tmp[:m]
+
+
+@njit(cache=True)
+def _order_by(u, base, m, order, cnt, bkt, key):
+    """order[:m] = the indices i of u[base + i] (i < m) by increasing value: a bucket sort
+    (expected O(m) for uniform u in [0, 1)) finished by an insertion sort (stable)."""
+    cnt[:m + 1] = 0
+    for i in range(m):
+        b = min(max(int(u[base + i] * m), 0), m - 1)
+        bkt[i] = b
+        cnt[b + 1] += 1
+    for b in range(m):
+        cnt[b + 1] += cnt[b]
+    for i in range(m):
+        b = bkt[i]
+        j = cnt[b]
+        cnt[b] = j + 1
+        order[j] = i
+        key[j] = u[base + i]
+    for i in range(1, m):                           # moves within a bucket only
+        x = order[i]
+        kx = key[i]
+        j = i - 1
+        while j >= 0 and key[j] > kx:
+            order[j + 1] = order[j]
+            key[j + 1] = key[j]
+            j -= 1
+        order[j + 1] = x
+        key[j + 1] = kx
+
+
+@njit(cache=True)
+def _v_add(varr, rows, nv, x):
+    varr[nv] = x
+    rows[x, VW] = nv
+    return nv + 1
+
+
+@njit(cache=True)
+def _v_remove(varr, rows, nv, x):
+    i = rows[x, VW]
+    nv -= 1
+    y = varr[nv]
+    varr[i] = y
+    rows[y, VW] = i
+    rows[x, VW] = -1
+    return nv
+
+
+@njit(cache=True)
+def _v_replace(varr, rows, old, new):
+    """V loses ``old`` and gains ``new`` in the same slot (the order of varr is irrelevant)."""
+    i = rows[old, VW]
+    varr[i] = new
+    rows[new, VW] = i
+    rows[old, VW] = -1
+
+
 def trust_doubt_kernel(ids, ev_pred, n_pages, k, prio_u):
-    """Returns (hits, evicted, virtual_loads, error_code, error_time, final V)."""
+    """Returns (hits, evicted, virtual_loads, error_code, error_time, final V). Page rows are
+    int32 when every stored value fits (times < n <= 2^31, ranks and slots <= k)."""
+    small = len(ids) <= 2**31 and k < 2**31 - 1
+    rows = _rows(max(int(n_pages), 0), np.int32 if small else np.int64)
+    return _kernel(ids, ev_pred, k, prio_u, rows)
+
+
+@njit(cache=True)
+def _kernel(ids, ev_pred, k, prio_u, rows):
+    """``trust_doubt_kernel`` on preallocated page rows (``_rows``)."""
     n = len(ids)
     hits = np.zeros(n, dtype=np.bool_)
     evicted = np.full(n, -1, dtype=np.int64)
-    pin = np.zeros(n_pages, dtype=np.bool_)          # in P_t (the predictor's cache)
-    rin = np.zeros(n_pages, dtype=np.bool_)          # in the real cache
     n_real = 0
-    load = np.zeros(n_pages, dtype=np.int64)
-    varr = np.empty(k, dtype=np.int64)               # V, the non-lazy cache
-    vwhere = np.full(n_pages, -1, dtype=np.int64)
+    varr = np.empty(k, dtype=np.int64)               # V, the non-lazy cache (rows[., VW])
     nv = 0
-    last = np.full(n_pages, -1, dtype=np.int64)
-    mark = np.full(n_pages, -1, dtype=np.int64)      # == phase: requested this phase
-    stale = np.full(n_pages, -1, dtype=np.int64)     # == phase: stale this phase
-    anc = np.full(n_pages, -1, dtype=np.int64)       # == phase: still ancient
-    prio = np.zeros(n_pages, dtype=np.float64)
-    owner = np.full(n_pages, -1, dtype=np.int64)     # q with p_q == page
-    pq = np.full(n_pages, -1, dtype=np.int64)        # per clean page q
-    trusted = np.zeros(n_pages, dtype=np.bool_)
-    ilen = np.zeros(n_pages, dtype=np.int64)
-    istart = np.zeros(n_pages, dtype=np.int64)
-    cidx = np.zeros(n_pages, dtype=np.int64)
-    clean = np.empty(k + 1, dtype=np.int64)
+    # sets of pages keyed by a request time t (the page is ids[t]): 1 ancient & not in P,
+    # 2 ancient & in P (by last request), 5 the pick set (by last request), 6 the real cache
+    # minus V (by load time); keyed by the stale pages' priority rank (page = rank_page[j]):
+    # 3 unmarked stale in V (min), 4 unmarked stale not in V nor T (max)
+    b1, o1 = bs.new(n)
+    b2, o2 = bs.new(n)
+    b5, o5 = bs.new(n)
+    b6, o6 = bs.new(n)
+    b3, o3 = bs.new(k)
+    b4, o4 = bs.new(k)
+    rank_page = np.empty(k, dtype=np.int64)
+    # clean pages of the phase, by arrival index
+    pq = np.empty(k + 1, dtype=np.int64)
+    trusted = np.zeros(k + 1, dtype=np.bool_)
+    ilen = np.zeros(k + 1, dtype=np.int64)
+    istart = np.zeros(k + 1, dtype=np.int64)
     n_clean = 0
-    # heaps: 1 ancient & not in P, 2 ancient & in P (by last request); 3 unmarked stale in V
-    # (by priority); 4 unmarked stale not in V nor T (by -priority); 5 pick set (by last
-    # request); 6 real cache minus V (by load time)
-    h1 = np.empty(k + 1, dtype=np.int64)
-    k1 = np.zeros(n_pages, dtype=np.int64)
-    p1 = np.full(n_pages, -1, dtype=np.int64)
-    h2 = np.empty(k + 1, dtype=np.int64)
-    k2 = np.zeros(n_pages, dtype=np.int64)
-    p2 = np.full(n_pages, -1, dtype=np.int64)
-    h3 = np.empty(k + 1, dtype=np.int64)
-    k3 = np.zeros(n_pages, dtype=np.float64)
-    p3 = np.full(n_pages, -1, dtype=np.int64)
-    h4 = np.empty(k + 1, dtype=np.int64)
-    k4 = np.zeros(n_pages, dtype=np.float64)
-    p4 = np.full(n_pages, -1, dtype=np.int64)
-    h5 = np.empty(2 * k + 2, dtype=np.int64)
-    k5 = np.zeros(n_pages, dtype=np.int64)
-    p5 = np.full(n_pages, -1, dtype=np.int64)
-    h6 = np.empty(k + 1, dtype=np.int64)
-    k6 = np.zeros(n_pages, dtype=np.int64)
-    p6 = np.full(n_pages, -1, dtype=np.int64)
-    s1 = s2 = s3 = s4 = s5 = s6 = 0
     # doubted intervals: bucket by the arrival count at which they end
     head = np.full(k + 2, -1, dtype=np.int64)
     nxt = np.empty(n + 1, dtype=np.int64)
@@ -143,6 +260,11 @@ def trust_doubt_kernel(ids, ev_pred, n_pages, k, prio_u):
     n_items = 0
     buf = np.empty(k + 1, dtype=np.int64)
     sbuf = np.empty(k, dtype=np.int64)
+    stmp = np.empty(k, dtype=np.int64)
+    order = np.empty(k, dtype=np.int64)
+    bkt = np.empty(k, dtype=np.int64)
+    key = np.empty(k, dtype=np.float64)
+    cnt = np.empty(max(k + 1, (1 << _RADIX) + 1), dtype=np.int64)
     phase = 0
     cold = True
     n_marked = 0
@@ -150,147 +272,193 @@ def trust_doubt_kernel(ids, ev_pred, n_pages, k, prio_u):
     ui = 0
     vloads = 0
     for t in range(n):
+        if t + _AHEAD < n:
+            _prefetch_row(rows, ids[t + _AHEAD])
+            if ev_pred[t + _AHEAD] >= 0:
+                _prefetch_row(rows, ev_pred[t + _AHEAD])
         r = ids[t]
         # ---- the predictor serves r_t: P_t
-        touched0 = r
-        touched1 = -1
-        was_in = pin[r]
-        pin[r] = True
+        fr = rows[r, FLG]
+        was_in = (fr & PIN) != 0
+        rows[r, FLG] = fr | PIN
         e = ev_pred[t]
         if e >= 0:
-            pin[e] = False
-            touched1 = e
+            rows[e, FLG] &= ~PIN
+        first = rows[r, MARK] != phase
+        new_phase = first and n_marked == k
+        r_changed = first or not was_in
+        # r's last-request time changes: take it out of the sets keyed by it (the sync below
+        # puts it back under the new key). A page outside the ancient, stale and marked pages
+        # is in none of them; after a phase start they are rebuilt.
+        if r_changed and not new_phase:
+            lo = rows[r, LAST]
+            if rows[r, CLS] == phase:
+                if rows[r, RANK] < 0:
+                    bs.delete(b1, o1, lo)
+                    bs.delete(b2, o2, lo)
+                else:
+                    bs.delete(b5, o5, lo)
+            elif not first:
+                bs.delete(b5, o5, lo)
+        rows[r, LAST] = t
         # ---- phase start
-        if mark[r] != phase and n_marked == k:
+        if new_phase:
             phase += 1
             cold = False
             n_marked = 0
-            s1 = _clear(h1, p1, s1)
-            s2 = _clear(h2, p2, s2)
-            s3 = _clear(h3, p3, s3)
-            s4 = _clear(h4, p4, s4)
-            s5 = _clear(h5, p5, s5)
+            bs.clear(b1, o1)
+            bs.clear(b2, o2)
+            bs.clear(b3, o3)
+            bs.clear(b4, o4)
+            bs.clear(b5, o5)
             for i in range(n_clean):
-                q = clean[i]
-                if pq[q] >= 0:
-                    owner[pq[q]] = -1
-                pq[q] = -1
+                if pq[i] >= 0:
+                    rows[pq[i], OWN] = -1
             n_clean = 0
-            for i in range(k + 2):
-                head[i] = -1
+            head[:] = -1
+            n_items = 0
+            # classify V; ancient pages and stale pages outside P join their sets now
             ns = 0
             n_anc = 0
             for i in range(nv):
+                if i + 16 < nv:
+                    _prefetch_row(rows, varr[i + 16])
                 p = varr[i]
-                if mark[p] == phase - 1 or p == r:
+                rows[p, CLS] = phase
+                pin = (rows[p, FLG] & PIN) != 0
+                if rows[p, MARK] == phase - 1 or p == r:
                     sbuf[ns] = p
                     ns += 1
-                    stale[p] = phase
+                    if not pin:
+                        bs.insert(b5, o5, rows[p, LAST])
                 else:
-                    anc[p] = phase
+                    rows[p, RANK] = -1
                     n_anc += 1
-            srt = np.sort(sbuf[:ns])
-            for i in range(ns):
-                prio[srt[i]] = prio_u[ui]
-                ui += 1
-            touched0 = -2                            # sync every page of V below
-        first = mark[r] != phase
-        before = n_marked
+                    if pin:
+                        bs.insert(b2, o2, rows[p, LAST])
+                    else:
+                        bs.insert(b1, o1, rows[p, LAST])
+            # priorities: the stale pages in increasing id take the next uniforms; rank them
+            _sort_ids(sbuf, ns, stmp, cnt)
+            _order_by(prio_u, ui, ns, order, cnt, bkt, key)
+            ui += ns
+            for j in range(ns):
+                p = sbuf[order[j]]
+                rank_page[j] = p
+                rows[p, RANK] = j
+            bs.fill(b3, o3, ns)                      # every stale page is in V, unmarked
         if first:
-            mark[r] = phase
+            rows[r, MARK] = phase
+            before = n_marked
             n_marked += 1
-        last[r] = t
-        # ---- sync the heaps with the state changes above
-        if touched0 == -2:
-            for i in range(nv):
-                p = varr[i]
-                a = anc[p] == phase
-                st = stale[p] == phase and mark[p] != phase
-                s1 = _sync(h1, k1, p1, s1, p, a and not pin[p], last[p])
-                s2 = _sync(h2, k2, p2, s2, p, a and pin[p], last[p])
-                s3 = _sync(h3, k3, p3, s3, p, st, prio[p])
-                s5 = _sync(h5, k5, p5, s5, p, stale[p] == phase and not pin[p], last[p])
-        # r needs a sync only if its state changed: newly marked (a first request this phase,
-        # which covers ancient and stale pages) or newly in P_t; else every heap excludes it
-        # before and after (a marked page in P_t is in none of them)
-        r_changed = first or not was_in or touched0 == -2
+        else:
+            before = n_marked
+        # ---- sync the sets with the state changes above: r if its state changed (newly
+        # marked or newly in P_t; else every set excludes it before and after), and e
         for j in range(2):
-            p = r if j == 0 else touched1
+            p = r if j == 0 else e
             if p < 0 or (j == 0 and not r_changed):
                 continue
-            a = anc[p] == phase
-            st = stale[p] == phase and mark[p] != phase
-            inv = vwhere[p] >= 0
-            o = owner[p]
-            s1 = _sync(h1, k1, p1, s1, p, a and not pin[p], last[p])
-            s2 = _sync(h2, k2, p2, s2, p, a and pin[p], last[p])
-            s3 = _sync(h3, k3, p3, s3, p, st and inv, prio[p])
-            s4 = _sync(h4, k4, p4, s4, p, st and not inv and not (o >= 0 and trusted[o]),
-                       -prio[p])
-            s5 = _sync(h5, k5, p5, s5, p,
-                       (stale[p] == phase or mark[p] == phase) and not pin[p] and o < 0,
-                       last[p])
+            cls_now = rows[p, CLS] == phase
+            rk = rows[p, RANK]
+            mk = rows[p, MARK] == phase
+            pn = (rows[p, FLG] & PIN) != 0
+            lp = rows[p, LAST]
+            o = rows[p, OWN]
+            if cls_now and rk < 0:                   # ancient
+                w1 = not pn
+                bs.assign(b1, o1, lp, w1)
+                bs.assign(b2, o2, lp, pn)
+            stl = cls_now and rk >= 0
+            if stl:
+                inv = rows[p, VW] >= 0
+                w3 = not mk and inv
+                bs.assign(b3, o3, rk, w3)
+                w4 = not mk and not inv and not (o >= 0 and trusted[o])
+                bs.assign(b4, o4, rk, w4)
+            if stl or mk:
+                w5 = not pn and o < 0
+                bs.assign(b5, o5, lp, w5)
         # ---- serve r in V
         if cold:
-            if vwhere[r] < 0:
-                nv = _ds.set_add(varr, vwhere, nv, r)
+            if rows[r, VW] < 0:
+                nv = _v_add(varr, rows, nv, r)
                 vloads += 1
         elif n_anc > 0:
-            if anc[r] == phase:
-                anc[r] = -1
+            if rows[r, CLS] == phase and rows[r, RANK] < 0:
+                rows[r, CLS] = -1
                 n_anc -= 1
-                s1 = _sync(h1, k1, p1, s1, r, False, 0)
-                s2 = _sync(h2, k2, p2, s2, r, False, 0)
-            if vwhere[r] < 0:
-                if s1 > 0:
-                    v, s1 = _heap.pop_min(h1, k1, p1, s1)
+                bs.delete(b1, o1, t)
+                bs.delete(b2, o2, t)
+            if rows[r, VW] < 0:
+                if not bs.is_empty(b1, o1):
+                    x = bs.minimum(b1, o1)
+                    bs.delete(b1, o1, x)
                 else:
-                    v, s2 = _heap.pop_min(h2, k2, p2, s2)
-                anc[v] = -1
+                    x = bs.minimum(b2, o2)
+                    bs.delete(b2, o2, x)
+                v = ids[x]
+                rows[v, CLS] = -1
                 n_anc -= 1
-                nv = _ds.set_remove(varr, vwhere, nv, v)
-                s6 = _sync(h6, k6, p6, s6, v, rin[v], load[v])
-                nv = _ds.set_add(varr, vwhere, nv, r)
+                _v_replace(varr, rows, v, r)
+                ld = rows[v, LOAD]                   # v joins R - V if in the real cache
+                if ld >= 0:
+                    bs.insert(b6, o6, ld)
+                    rows[v, FLG] |= IN6
                 vloads += 1
         else:
-            is_clean = first and stale[r] != phase
+            is_clean = first and not (rows[r, CLS] == phase and rows[r, RANK] >= 0)
+            cq = n_clean
             if is_clean:
-                clean[n_clean] = r
-                cidx[r] = n_clean
                 n_clean += 1
-            if vwhere[r] < 0:
-                if s3 == 0:
+            if rows[r, VW] < 0:
+                if bs.is_empty(b3, o3):
                     return hits, evicted, vloads, ERR_NO_STALE, t, varr[:nv].copy()
-                v, s3 = _heap.pop_min(h3, k3, p3, s3)
-                nv = _ds.set_remove(varr, vwhere, nv, v)
-                o = owner[v]
-                s4 = _sync(h4, k4, p4, s4, v, not (o >= 0 and trusted[o]), -prio[v])
-                s6 = _sync(h6, k6, p6, s6, v, rin[v], load[v])
-                nv = _ds.set_add(varr, vwhere, nv, r)
+                x = bs.minimum(b3, o3)
+                bs.delete(b3, o3, x)
+                v = rank_page[x]
+                if not bs.is_empty(b3, o3):
+                    _prefetch_row(rows, rank_page[bs.minimum(b3, o3)])
+                _v_replace(varr, rows, v, r)
+                o = rows[v, OWN]
+                w4 = not (o >= 0 and trusted[o])
+                bs.assign(b4, o4, x, w4)
+                ld = rows[v, LOAD]                   # v joins R - V if in the real cache
+                if ld >= 0:
+                    bs.insert(b6, o6, ld)
+                    rows[v, FLG] |= IN6
                 vloads += 1
             if is_clean:                             # step 3: trust the predictor
-                trusted[r] = True
-                ilen[r] = 1
-                istart[r] = before
-                if s5 > 0:
-                    c, s5 = _heap.pop_min(h5, k5, p5, s5)
-                    pq[r] = c
-                    owner[c] = r
-                    s4 = _sync(h4, k4, p4, s4, c, False, 0.0)
+                trusted[cq] = True
+                ilen[cq] = 1
+                istart[cq] = before
+                if not bs.is_empty(b5, o5):
+                    x = bs.minimum(b5, o5)
+                    bs.delete(b5, o5, x)
+                    c = ids[x]
+                    if not bs.is_empty(b5, o5):      # the next pick's row, ahead of time
+                        _prefetch_row(rows, ids[bs.minimum(b5, o5)])
+                    pq[cq] = c
+                    rows[c, OWN] = cq
+                    if rows[c, CLS] == phase and rows[c, RANK] >= 0:
+                        bs.delete(b4, o4, rows[c, RANK])
                 else:
-                    pq[r] = -1
-            q = owner[r]
+                    pq[cq] = -1
+            q = rows[r, OWN]
             if q >= 0:                               # step 4: doubt
-                if s5 == 0:
+                if bs.is_empty(b5, o5):
                     return hits, evicted, vloads, ERR_NO_PICK, t, varr[:nv].copy()
-                c, s5 = _heap.pop_min(h5, k5, p5, s5)
-                owner[r] = -1
+                x = bs.minimum(b5, o5)
+                bs.delete(b5, o5, x)
+                c = ids[x]
+                rows[r, OWN] = -1
                 pq[q] = c
-                owner[c] = q
+                rows[c, OWN] = q
                 trusted[q] = False
                 istart[q] = n_marked
-                st = stale[c] == phase and mark[c] != phase
-                s4 = _sync(h4, k4, p4, s4, c, st and vwhere[c] < 0, -prio[c])
+                if rows[c, CLS] == phase and rows[c, RANK] >= 0:
+                    w4 = rows[c, MARK] != phase and rows[c, VW] < 0
+                    bs.assign(b4, o4, rows[c, RANK], w4)
                 end = n_marked + ilen[q]
                 if end <= k:
                     item[n_items] = q
@@ -313,12 +481,12 @@ def trust_doubt_kernel(ids, ev_pred, n_pages, k, prio_u):
                     it = nxt[it]
                 head[n_marked] = -1
                 if is_clean:
-                    buf[nb] = r
+                    buf[nb] = cq
                     nb += 1
                 for i in range(1, nb):               # by order of arrival (insertion sort)
                     x = buf[i]
                     j = i - 1
-                    while j >= 0 and cidx[buf[j]] > cidx[x]:
+                    while j >= 0 and buf[j] > x:
                         buf[j + 1] = buf[j]
                         j -= 1
                     buf[j + 1] = x
@@ -331,33 +499,56 @@ def trust_doubt_kernel(ids, ev_pred, n_pages, k, prio_u):
                     w = pq[q]
                     if w < 0:
                         continue
-                    s4 = _sync(h4, k4, p4, s4, w, False, 0.0)
-                    if vwhere[w] >= 0:
-                        nv = _ds.set_remove(varr, vwhere, nv, w)
-                        s3 = _sync(h3, k3, p3, s3, w, False, 0.0)
-                        s6 = _sync(h6, k6, p6, s6, w, rin[w], load[w])
-                        if s4 == 0:
+                    wst = rows[w, CLS] == phase and rows[w, RANK] >= 0
+                    if wst:
+                        bs.delete(b4, o4, rows[w, RANK])
+                    if rows[w, VW] >= 0:
+                        if wst:
+                            bs.delete(b3, o3, rows[w, RANK])
+                        ld = rows[w, LOAD]           # w joins R - V if in the real cache
+                        if ld >= 0:
+                            bs.insert(b6, o6, ld)
+                            rows[w, FLG] |= IN6
+                        if bs.is_empty(b4, o4):
+                            nv = _v_remove(varr, rows, nv, w)
                             return hits, evicted, vloads, ERR_NO_RELOAD, t, varr[:nv].copy()
-                        y, s4 = _heap.pop_min(h4, k4, p4, s4)
-                        nv = _ds.set_add(varr, vwhere, nv, y)
+                        x = bs.maximum(b4, o4)
+                        bs.delete(b4, o4, x)
+                        y = rank_page[x]
+                        if not bs.is_empty(b4, o4):
+                            _prefetch_row(rows, rank_page[bs.maximum(b4, o4)])
+                        _v_replace(varr, rows, w, y)
                         vloads += 1
-                        s3 = _sync(h3, k3, p3, s3, y, True, prio[y])
-                        s6 = _sync(h6, k6, p6, s6, y, False, 0)
-        # r is in V now: it is never in the lazy candidate heap
-        s6 = _sync(h6, k6, p6, s6, r, False, 0)
+                        bs.insert(b3, o3, x)
+                        f = rows[y, FLG]
+                        if f & IN6:
+                            ld = rows[y, LOAD]
+                            if ld >= 0:
+                                bs.delete(b6, o6, ld)
+                            rows[y, FLG] = f & ~IN6
+        # r is in V now: it is never in the lazy candidate set
+        f = rows[r, FLG]
+        if f & IN6:
+            ld = rows[r, LOAD]
+            if ld >= 0:
+                bs.delete(b6, o6, ld)
+            rows[r, FLG] = f & ~IN6
         # ---- the real cache follows V lazily
-        if rin[r]:
+        if rows[r, LOAD] >= 0:
             hits[t] = True
             continue
         if n_real == k:
-            if s6 == 0:
+            if bs.is_empty(b6, o6):
                 return hits, evicted, vloads, ERR_NO_LAZY, t, varr[:nv].copy()
-            v, s6 = _heap.pop_min(h6, k6, p6, s6)
-            rin[v] = False
+            x = bs.minimum(b6, o6)
+            bs.delete(b6, o6, x)
+            v = ids[x]
+            if not bs.is_empty(b6, o6):
+                _prefetch_row(rows, ids[bs.minimum(b6, o6)])
+            rows[v, LOAD] = -1                       # a store only: v's row may be cold
             evicted[t] = v
             n_real -= 1
-        rin[r] = True
-        load[r] = t
+        rows[r, LOAD] = t
         n_real += 1
     return hits, evicted, vloads, ERR_NONE, -1, varr[:nv].copy()
 
