@@ -33,12 +33,19 @@ happen only in follower mode.
 Budget: at most ``query_budget * (t + 1)`` queries among the first t + 1 requests, and at least
 ``min_gap`` requests between two queries (the paper's "well-separated" queries, a = min_gap).
 
-Kernel: swap-remove sets (O(1) add/remove/uniform pick). The set D = cache minus the
-predictor's current state is kept up to date as both change (O(1) per request), so a query
-copies D (in cache order) into the candidate set instead of scanning the cache; every copied
-page leaves the candidates before the next query, so queries cost O(log k) amortized.
-"Was page p in the last queried state" is answered lazily from the time p entered the state
-and a stamp set when it leaves (no O(k) snapshot per query).
+Kernel: cached pages sit in k slots (a loaded page takes its victim's slot). The cache, the
+set D = cache minus the predictor's current state, the candidates and the robust phase's
+unmarked pages are swap-remove sets of slots (O(1) add/remove/uniform pick); they and the
+per-slot rows (page, positions in the sets, query of the latest request) have k entries and
+stay in the CPU cache. D is kept up to date as both the cache and the predictor's state change
+(O(1) per request), so a query copies D (in cache order) into the candidate set instead of
+scanning the cache; every copied page leaves the candidates before the next query, so queries
+cost O(log k) amortized. "Was page p in the last queried state" is answered lazily from the
+time p entered the state and a stamp set when it leaves (no O(k) snapshot per query). The
+per-page fields (slot, time it entered the predictor's state or -1, stamp, robust phase of its
+latest request) share one row, prefetched ``AHEAD`` requests early for the requested page and
+the predictor's evicted page; the request loop is compiled without reference counting
+(``_loop``).
 """
 
 from __future__ import annotations
@@ -49,79 +56,141 @@ import numpy as np
 from numba import njit
 
 from algorithms.constraints import Interval
+from algorithms.paging._loop import loop
+from algorithms.paging._prefetch import AHEAD, prefetch
 from algorithms.paging.augmented import _ds
 from algorithms.paging.augmented._common import check_k, n_slots, outcome, prediction
 from algorithms.paging.core import PagingOutcome, Trace
 from algorithms.paging.classic.belady import Belady
 
 
-@njit(cache=True, inline="always")
-def _known(p, pin, entered, stamp, qid, last_q):
-    """Was page p in the predictor's state at the last query? (p still there since before
-    it, or it left afterwards having been there: ``stamp``)."""
-    return stamp[p] == qid or (pin[p] and entered[p] <= last_q)
-
-
-@njit(cache=True)
 def follower_robust_kernel(ids, ev_pred, opt_hit, n_pages, k, u, alpha, budget, min_gap):
+    """(hits, evicted, query times, robust phases) of F&R on page ids 0..n_pages-1 with
+    predicted evictions ``ev_pred``, OPT's hits ``opt_hit`` (trust test) and uniforms ``u``."""
     n = len(ids)
     hits = np.zeros(n, dtype=np.bool_)
     evicted = np.full(n, -1, dtype=np.int64)
     qtimes = np.empty(n, dtype=np.int64)
+    idt = np.int32 if max(n, n_pages, k) < 2**31 else np.int64
+    pg = np.full((n_pages, 4), -1, dtype=idt)            # SLOT, ENTERED, STAMP, SEEN
+    sl = np.full((k, 6), -1, dtype=idt)                  # PAGE, CPOS, DPOS, CANDPOS, UPOS, REQ
+    nq, robust_phases = _follower_robust_loop(
+        ids, ev_pred, opt_hit, k, u, float(alpha), float(budget), int(min_gap), hits, evicted,
+        qtimes, pg, sl[:, PAGE], sl[:, CPOS], sl[:, DPOS], sl[:, CANDPOS], sl[:, UPOS],
+        sl[:, REQ], np.empty(k, dtype=idt), np.empty(k, dtype=idt), np.empty(k, dtype=idt),
+        np.empty(k, dtype=idt), np.empty(k, dtype=idt))
+    return hits, evicted, qtimes[:nq].copy(), robust_phases
+
+
+# columns of the per-page rows: slot (-1: not cached), time the page entered the predictor's
+# state (-1: not in it), stamp (== qid: was in the state at query qid), robust phase of the
+# latest request
+SLOT, ENTERED, STAMP, SEEN = 0, 1, 2, 3
+PAGE, CPOS, DPOS, CANDPOS, UPOS, REQ = 0, 1, 2, 3, 4, 5   # columns of the per-slot rows
+
+
+@njit(cache=True, inline="always")
+def _known(pg, p, qid, last_q):
+    """Was page p in the predictor's state at the last query? (p still there since before
+    it, or it left afterwards having been there: ``STAMP``)."""
+    ent = pg[p, ENTERED]
+    return pg[p, STAMP] == qid or (ent >= 0 and ent <= last_q)
+
+
+@njit(cache=True, inline="always")
+def _sift(a, i, m):
+    x = a[i]
+    while True:
+        c = 2 * i + 1
+        if c >= m:
+            break
+        if c + 1 < m and a[c + 1] > a[c]:
+            c += 1
+        if a[c] > x:
+            a[i] = a[c]
+            i = c
+        else:
+            break
+    a[i] = x
+
+
+@njit(cache=True, inline="always")
+def _sort(a, m):
+    """Sort a[0:m] ascending in place: insertion sort when short, else heapsort."""
+    if m <= 16:
+        for i in range(1, m):
+            x = a[i]
+            j = i - 1
+            while j >= 0 and a[j] > x:
+                a[j + 1] = a[j]
+                j -= 1
+            a[j + 1] = x
+    else:
+        for i in range(m // 2 - 1, -1, -1):
+            _sift(a, i, m)
+        for end in range(m - 1, 0, -1):
+            x = a[0]
+            a[0] = a[end]
+            a[end] = x
+            _sift(a, 0, end)
+
+
+@loop
+def _follower_robust_loop(ids, ev_pred, opt_hit, k, u, alpha, budget, min_gap, hits, evicted,
+                          qtimes, pg, page_of, cpos, dpos, candpos, upos, req, carr, darr,
+                          dbuf, cand, uarr):
+    n = len(ids)
     nq = 0
-    carr = np.empty(k, dtype=np.int64)               # own cache
-    cwhere = np.full(n_pages, -1, dtype=np.int64)
-    ncache = 0
-    pin = np.zeros(n_pages, dtype=np.bool_)          # predictor's current state (hidden)
-    entered = np.zeros(n_pages, dtype=np.int64)      # when a page last entered that state
-    stamp = np.full(n_pages, -1, dtype=np.int64)     # == qid: was in the state at query qid
-    darr = np.empty(k, dtype=np.int64)               # own cache minus the predictor's state
-    dwhere = np.full(n_pages, -1, dtype=np.int64)
-    nd = 0
-    dbuf = np.empty(k, dtype=np.int64)
-    req = np.full(n_pages, -1, dtype=np.int64)       # == qid: requested since that query
+    ncache = 0                                       # own cache (slots)
+    nd = 0                                           # own cache minus the predictor's state
     qid = 0
     last_q = -(1 << 40)
-    cand = np.empty(k, dtype=np.int64)               # cache minus (P u R)
-    cwh = np.full(n_pages, -1, dtype=np.int64)
-    ncand = 0
+    ncand = 0                                        # cache minus (P u R)
     robust = False
-    uarr = np.empty(k, dtype=np.int64)               # robust phase: unmarked cached pages
-    uwhere = np.full(n_pages, -1, dtype=np.int64)
-    nun = 0
-    seen = np.full(n_pages, -1, dtype=np.int64)
+    nun = 0                                          # robust phase: unmarked cached slots
     rphase = 0
     distinct = 0
     cost_f = 0
     cost_opt = 0
     robust_phases = 0
     for t in range(n):
+        if t + AHEAD < n:
+            prefetch(pg, ids[t + AHEAD])
+            ea = ev_pred[t + AHEAD]
+            if ea >= 0:
+                prefetch(pg, ea)
         p = ids[t]
+        s = pg[p, SLOT]
         # the predictor serves r_t (hidden from the algorithm unless it queries)
-        if not pin[p]:
-            pin[p] = True
-            entered[p] = t
-            nd = _ds.set_remove(darr, dwhere, nd, p)
+        if pg[p, ENTERED] < 0:
+            pg[p, ENTERED] = t
+            if s >= 0:
+                nd = _ds.set_remove(darr, dpos, nd, s)
         e = ev_pred[t]
-        if e >= 0 and pin[e]:
-            pin[e] = False
-            if entered[e] <= last_q:
-                stamp[e] = qid
-            if cwhere[e] >= 0 and dwhere[e] < 0:
-                nd = _ds.set_add(darr, dwhere, nd, e)
+        if e >= 0:
+            ent = pg[e, ENTERED]
+            if ent >= 0:
+                pg[e, ENTERED] = -1
+                if ent <= last_q:
+                    pg[e, STAMP] = qid
+                se = pg[e, SLOT]
+                if se >= 0 and dpos[se] < 0:
+                    nd = _ds.set_add(darr, dpos, nd, se)
         if not opt_hit[t]:
             cost_opt += 1
-        if robust and seen[p] != rphase:
+        if robust and pg[p, SEEN] != rphase:
             distinct += 1
-            seen[p] = rphase
+            pg[p, SEEN] = rphase
             if distinct > k:                         # phase over: back to following
                 robust = False
-                nun = _ds.set_clear(uarr, uwhere, nun)
-                ncand = _ds.set_clear(cand, cwh, ncand)
+                nun = _ds.set_clear(uarr, upos, nun)
+                ncand = _ds.set_clear(cand, candpos, ncand)
                 cost_f = 0
                 cost_opt = 0 if opt_hit[t] else 1
-        if cwhere[p] >= 0:
+        if s >= 0:
             hits[t] = True
+            ncand = _ds.set_remove(cand, candpos, ncand, s)
+            nun = _ds.set_remove(uarr, upos, nun, s)     # mark (robust phase)
         else:
             if ncache == k:
                 v = -1
@@ -132,9 +201,9 @@ def follower_robust_kernel(ids, ev_pred, opt_hit, n_pages, k, u, alpha, budget, 
                         robust_phases += 1
                         rphase += 1
                         distinct = 1
-                        seen[p] = rphase
+                        pg[p, SEEN] = rphase
                         for i in range(ncache):
-                            nun = _ds.set_add(uarr, uwhere, nun, carr[i])
+                            nun = _ds.set_add(uarr, upos, nun, carr[i])
                 if not robust:
                     if ncand == 0 and t - last_q >= min_gap and nq + 1 <= budget * (t + 1):
                         qid += 1
@@ -143,19 +212,10 @@ def follower_robust_kernel(ids, ev_pred, opt_hit, n_pages, k, u, alpha, budget, 
                         nq += 1
                         # candidates: the cache minus the state just queried, in cache order
                         for i in range(nd):
-                            dbuf[i] = cwhere[darr[i]]
-                        if nd > 16:
-                            dbuf[:nd] = np.sort(dbuf[:nd])
-                        else:                        # insertion sort, no allocation
-                            for i in range(1, nd):
-                                x = dbuf[i]
-                                j = i - 1
-                                while j >= 0 and dbuf[j] > x:
-                                    dbuf[j + 1] = dbuf[j]
-                                    j -= 1
-                                dbuf[j + 1] = x
+                            dbuf[i] = cpos[darr[i]]
+                        _sort(dbuf, nd)
                         for i in range(nd):
-                            ncand = _ds.set_add(cand, cwh, ncand, carr[dbuf[i]])
+                            ncand = _ds.set_add(cand, candpos, ncand, carr[dbuf[i]])
                     if ncand > 0:
                         v = _ds.set_pick(cand, ncand, u[t])
                     else:                            # no query allowed: avoid recent pages
@@ -169,26 +229,31 @@ def follower_robust_kernel(ids, ev_pred, opt_hit, n_pages, k, u, alpha, budget, 
                 else:
                     if nun == 0:
                         for i in range(ncache):
-                            nun = _ds.set_add(uarr, uwhere, nun, carr[i])
+                            nun = _ds.set_add(uarr, upos, nun, carr[i])
                     for i in range(nun):
                         q = uarr[(i + int(u[t] * nun)) % nun]
-                        if not _known(q, pin, entered, stamp, qid, last_q):
+                        if not _known(pg, page_of[q], qid, last_q):
                             v = q
                             break
                     if v < 0:
                         v = _ds.set_pick(uarr, nun, u[t])
-                nun = _ds.set_remove(uarr, uwhere, nun, v)
-                ncand = _ds.set_remove(cand, cwh, ncand, v)
-                nd = _ds.set_remove(darr, dwhere, nd, v)
-                ncache = _ds.set_remove(carr, cwhere, ncache, v)
-                evicted[t] = v
-            ncache = _ds.set_add(carr, cwhere, ncache, p)
-            if not pin[p]:
-                nd = _ds.set_add(darr, dwhere, nd, p)
-        req[p] = qid
-        ncand = _ds.set_remove(cand, cwh, ncand, p)
-        nun = _ds.set_remove(uarr, uwhere, nun, p)   # mark (robust phase)
-    return hits, evicted, qtimes[:nq].copy(), robust_phases
+                nun = _ds.set_remove(uarr, upos, nun, v)
+                ncand = _ds.set_remove(cand, candpos, ncand, v)
+                nd = _ds.set_remove(darr, dpos, nd, v)
+                ncache = _ds.set_remove(carr, cpos, ncache, v)
+                vp = page_of[v]
+                pg[vp, SLOT] = -1
+                evicted[t] = vp
+                s = v
+            else:
+                s = ncache
+            ncache = _ds.set_add(carr, cpos, ncache, s)
+            pg[p, SLOT] = s
+            page_of[s] = p
+            if pg[p, ENTERED] < 0:
+                nd = _ds.set_add(darr, dpos, nd, s)
+        req[s] = qid
+    return nq, robust_phases
 
 
 class FollowerRobust:

@@ -126,3 +126,46 @@ def test_mark_and_predict_noisy_bounds(raw, k, p, seed):
             for s in range(30)]
     assert max(runs) <= k * len(phases(ids, k))
     assert np.mean(runs) <= 1.2 * (2 * opt + H(k) * eta) + 1e-9
+
+
+def _discard_det_ref(ids, bits, k):
+    """Plain-Python deterministic DiscardFollower: (hits, evicted, fallbacks). The victim is
+    the least recently requested cached page whose latest bit is 1, else the least recently
+    requested unmarked page (all cached pages unmarked at a phase start)."""
+    last, bit, unmarked = {}, {}, set()
+    hits, evicted, fallbacks = [], [], 0
+    for t, p in enumerate(ids):
+        hits.append(p in last)
+        v = -1
+        if p not in last and len(last) == k:
+            ones = [q for q in last if bit[q]]
+            if ones:
+                v = min(ones, key=last.get)
+            else:
+                fallbacks += 1
+                if not unmarked:
+                    unmarked = set(last)
+                v = min(unmarked, key=last.get)
+            unmarked.discard(v)
+            del last[v]
+        evicted.append(v)
+        unmarked.discard(p)
+        last[p] = t
+        bit[p] = bits[t]
+    return hits, evicted, fallbacks
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.integers(0, 15), min_size=1, max_size=400), ks,
+       st.sampled_from([0.0, 0.1, 0.5, 1.0]), st.integers(0, 3))
+def test_deterministic_discard_matches_plain_reference(raw, k, p, seed):
+    """The deterministic follower is fully determined by the rule (no ties: request times are
+    distinct): its hits, evictions and fallback count equal the plain-Python rule's, on long
+    traces (the kernel's bit-1 FIFO wraps and drops stale entries) with noisy bits."""
+    tr = Trace.from_raw(np.array(raw))
+    bits = DiscardBits(p).predict(tr, k, np.random.default_rng(seed))
+    out = DiscardFollower(False).run(tr, k, {"discard_bit": bits}, np.random.default_rng(0))
+    hits, evicted, fallbacks = _discard_det_ref(list(tr.ids), list(bits), k)
+    assert list(out.hits) == hits
+    assert list(out.evicted) == evicted
+    assert out.extra["fallbacks"] == fallbacks

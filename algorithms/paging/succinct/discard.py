@@ -23,10 +23,16 @@ algorithm were not available here: UNCONFIRMED; this is the follower + marking f
 spec notes describe, checked against those bounds]. Robustness to arbitrary bits is obtained
 by the deterministic combination with Marker (``DiscardRobust``, ``augmented.combiners``).
 
-Kernel: a FIFO of (page, request time) for bit-1 requests with lazy deletion (LRU among bit-1
-pages, amortized O(1)), a swap-remove set of unmarked pages and, for the deterministic
-fallback, the phase-start cache sorted by last request; amortized O(1) per request plus
-O(k log k) per fallback phase.
+Kernel: cached pages sit in k slots (a loaded page takes its victim's slot); per page only its
+slot is kept, the rest is per slot (page, latest request time, positions in the sets) and stays
+in the CPU cache. Bit-1 requests go to a FIFO of (slot, request time); an entry is live while
+its slot's latest request time equals it (the page is still cached and not requested since), so
+the head gives the least recently requested cached bit-1 page; stale entries are skipped at
+the head or dropped when the ring buffer (2k entries) fills, amortized O(1). The unmarked
+pages form a swap-remove set of slots; the deterministic fallback walks the phase-start slots
+sorted by latest request (in-place heapsort, O(k log k) per fallback phase). The request loop
+is compiled without reference counting (``_loop``) and prefetches the slot of the page
+requested ``AHEAD`` requests later; amortized O(1) per request.
 """
 
 from __future__ import annotations
@@ -37,6 +43,8 @@ import numpy as np
 from numba import njit
 
 from algorithms.constraints import Positive
+from algorithms.paging._loop import loop
+from algorithms.paging._prefetch import AHEAD, prefetch
 from algorithms.paging.augmented import _ds
 from algorithms.paging.augmented._common import check_k, n_slots, outcome, prediction
 from algorithms.paging.augmented.combiners import CombineDeterministic
@@ -44,73 +52,136 @@ from algorithms.paging.classic.random_marker import RandomMarker
 from algorithms.paging.core import PagingOutcome, Trace
 
 
-@njit(cache=True)
 def discard_kernel(ids: np.ndarray, bits: np.ndarray, n_pages: int, k: int, u: np.ndarray,
                    randomized: bool):
+    """(hits, evicted, number of fallback evictions) of the rule above on page ids
+    0..n_pages-1, cache size k, uniforms ``u`` (one per request, read by the randomized
+    fallback)."""
     n = len(ids)
     hits = np.zeros(n, dtype=np.bool_)
     evicted = np.full(n, -1, dtype=np.int64)
-    carr = np.empty(k, dtype=np.int64)
-    cwhere = np.full(n_pages, -1, dtype=np.int64)
+    idt = np.int32 if max(n, n_pages, k) < 2**31 else np.int64
+    slot_of = np.full(n_pages, -1, dtype=idt)            # per page: slot (-1: not cached)
+    per_slot = np.full((k, 4), -1, dtype=idt)            # PAGE, LAST, CPOS, UPOS
+    cap = 2                                              # FIFO ring: >= 2k entries, or >= n
+    while cap < min(2 * k, n):                           # (then it never fills)
+        cap *= 2
+    fallbacks = _discard_loop(
+        ids, bits, k, u, randomized, hits, evicted, slot_of, per_slot[:, PAGE],
+        per_slot[:, LAST], per_slot[:, CPOS], per_slot[:, UPOS],
+        np.empty(k, dtype=idt), np.empty(k, dtype=idt), np.empty(k, dtype=idt),
+        np.empty((cap, 2), dtype=idt))
+    return hits, evicted, fallbacks
+
+
+PAGE, LAST, CPOS, UPOS = 0, 1, 2, 3                      # columns of the per-slot rows
+
+
+@njit(cache=True, inline="always")
+def _sift(a, key, i, m):
+    x = a[i]
+    kx = key[x]
+    while True:
+        c = 2 * i + 1
+        if c >= m:
+            break
+        if c + 1 < m and key[a[c + 1]] > key[a[c]]:
+            c += 1
+        if key[a[c]] > kx:
+            a[i] = a[c]
+            i = c
+        else:
+            break
+    a[i] = x
+
+
+@njit(cache=True, inline="always")
+def _sort_by_key(a, m, key):
+    """Heapsort a[0:m] by key[a[i]] ascending, in place (the keys here are distinct)."""
+    for i in range(m // 2 - 1, -1, -1):
+        _sift(a, key, i, m)
+    for end in range(m - 1, 0, -1):
+        x = a[0]
+        a[0] = a[end]
+        a[end] = x
+        _sift(a, key, 0, end)
+
+
+@loop
+def _discard_loop(ids, bits, k, u, randomized, hits, evicted, slot_of, page_of, last, cpos,
+                  upos, carr, uarr, order, queue):
+    n = len(ids)
+    mask = len(queue) - 1
     ncache = 0
-    last = np.full(n_pages, -1, dtype=np.int64)
-    qpage = np.empty(n, dtype=np.int64)              # bit-1 requests, oldest first
-    qtime = np.empty(n, dtype=np.int64)
-    qhead = 0
+    nun = 0                                          # unmarked slots (fallback phases)
+    qhead = 0                                        # FIFO of (slot, time) of bit-1 requests
     qtail = 0
-    uarr = np.empty(k, dtype=np.int64)               # unmarked cached pages
-    uwhere = np.full(n_pages, -1, dtype=np.int64)
-    nun = 0
-    order = np.empty(k, dtype=np.int64)              # phase-start cache by last request
-    n_order = 0
     optr = 0
     fallbacks = 0
     for t in range(n):
+        if t + AHEAD < n:
+            prefetch(slot_of, ids[t + AHEAD])
         p = ids[t]
-        if cwhere[p] >= 0:
+        s = slot_of[p]
+        if s >= 0:
             hits[t] = True
+            if nun > 0:                              # mark
+                nun = _ds.set_remove(uarr, upos, nun, s)
         else:
             if ncache == k:
-                v = -1
-                while qhead < qtail:
-                    q = qpage[qhead]
-                    if cwhere[q] >= 0 and last[q] == qtime[qhead]:
-                        v = q
-                        qhead += 1
-                        break
+                s = -1
+                while qhead < qtail:                 # least recently requested live bit 1
+                    e = qhead & mask
+                    q = queue[e, 0]
                     qhead += 1
-                if v < 0:
+                    if last[q] == queue[e, 1]:
+                        s = q
+                        break
+                if s < 0:
                     fallbacks += 1
                     if nun == 0:                     # new phase: unmark every cached page
                         for i in range(ncache):
-                            nun = _ds.set_add(uarr, uwhere, nun, carr[i])
+                            nun = _ds.set_add(uarr, upos, nun, carr[i])
                         if not randomized:
-                            lt = np.empty(ncache, dtype=np.int64)
                             for i in range(ncache):
-                                lt[i] = last[carr[i]]
-                            srt = np.argsort(lt)
-                            for i in range(ncache):
-                                order[i] = carr[srt[i]]
-                            n_order = ncache
+                                order[i] = carr[i]
+                            _sort_by_key(order, ncache, last)
                             optr = 0
                     if randomized:
-                        v = _ds.set_pick(uarr, nun, u[t])
+                        s = _ds.set_pick(uarr, nun, u[t])
                     else:
-                        while uwhere[order[optr]] < 0:
+                        while upos[order[optr]] < 0:
                             optr += 1
-                        v = order[optr]
+                        s = order[optr]
                         optr += 1
-                nun = _ds.set_remove(uarr, uwhere, nun, v)
-                ncache = _ds.set_remove(carr, cwhere, ncache, v)
+                nun = _ds.set_remove(uarr, upos, nun, s)
+                ncache = _ds.set_remove(carr, cpos, ncache, s)
+                v = page_of[s]
+                slot_of[v] = -1
                 evicted[t] = v
-            ncache = _ds.set_add(carr, cwhere, ncache, p)
-        nun = _ds.set_remove(uarr, uwhere, nun, p)   # mark
-        last[p] = t
+            else:
+                s = ncache
+            ncache = _ds.set_add(carr, cpos, ncache, s)
+            slot_of[p] = s
+            page_of[s] = p
+        last[s] = t
         if bits[t] != 0:
-            qpage[qtail] = p
-            qtime[qtail] = t
+            if qtail - qhead > mask:                 # ring full: drop the stale entries
+                w = qhead
+                for r in range(qhead, qtail):
+                    e = r & mask
+                    q = queue[e, 0]
+                    if last[q] == queue[e, 1]:
+                        f = w & mask
+                        queue[f, 0] = q
+                        queue[f, 1] = queue[e, 1]
+                        w += 1
+                qtail = w
+            e = qtail & mask
+            queue[e, 0] = s
+            queue[e, 1] = t
             qtail += 1
-    return hits, evicted, fallbacks
+    return fallbacks
 
 
 class DiscardFollower:

@@ -12,7 +12,11 @@ guarantee: (2, H_k, 1)-competitive and O(log k)-robust (it is a randomized marki
 so its expected cost is at most 2 H_k OPT for any bits) [which error count gets H_k:
 UNCONFIRMED; the tests use the bound 2 OPT + H_k (eta_0 + eta_1), valid either way].
 
-Kernel: two swap-remove sets of unmarked pages (latest bit 1 / bit 0); O(1) per request.
+Kernel: cached pages sit in k slots (a loaded page takes its victim's slot); per page only its
+slot is kept. Two swap-remove sets of unmarked slots (latest bit 1 / bit 0) and the per-slot
+rows (page, latest bit, positions in the sets) have k entries, so they stay in the CPU cache.
+The request loop is compiled without reference counting (``_loop``) and prefetches the slot of
+the page requested ``AHEAD`` requests later. O(1) per request, O(k) per phase start.
 """
 
 from __future__ import annotations
@@ -20,33 +24,50 @@ from __future__ import annotations
 from typing import Mapping
 
 import numpy as np
-from numba import njit
 
+from algorithms.paging._loop import loop
+from algorithms.paging._prefetch import AHEAD, prefetch
 from algorithms.paging.augmented import _ds
 from algorithms.paging.augmented._common import check_k, n_slots, outcome, prediction
 from algorithms.paging.core import PagingOutcome, Trace
 
 
-@njit(cache=True)
 def mark_predict_kernel(ids: np.ndarray, bits: np.ndarray, n_pages: int, k: int,
                         u: np.ndarray):
+    """(hits, evicted) of Mark&Predict on page ids 0..n_pages-1, cache size k, uniforms
+    ``u`` (one per request)."""
     n = len(ids)
     hits = np.zeros(n, dtype=np.bool_)
     evicted = np.full(n, -1, dtype=np.int64)
-    carr = np.empty(k, dtype=np.int64)
-    cwhere = np.full(n_pages, -1, dtype=np.int64)
+    idt = np.int32 if max(n, n_pages, k) < 2**31 else np.int64
+    slot_of = np.full(n_pages, -1, dtype=idt)            # per page: slot (-1: not cached)
+    per_slot = np.full((k, 5), -1, dtype=idt)            # PAGE, BIT, POS1, POS0, CPOS
+    _mark_predict_loop(ids, bits, k, u, hits, evicted, slot_of, per_slot[:, PAGE],
+                       per_slot[:, BIT], per_slot[:, POS1], per_slot[:, POS0],
+                       per_slot[:, CPOS], np.empty(k, dtype=idt), np.empty(k, dtype=idt),
+                       np.empty(k, dtype=idt))
+    return hits, evicted
+
+
+PAGE, BIT, POS1, POS0, CPOS = 0, 1, 2, 3, 4              # columns of the per-slot rows
+
+
+@loop
+def _mark_predict_loop(ids, bits, k, u, hits, evicted, slot_of, page_of, bit, w1, w0, cpos,
+                       carr, a1, a0):
+    n = len(ids)
     ncache = 0
-    a1 = np.empty(k, dtype=np.int64)                 # unmarked, latest bit 1
-    w1 = np.full(n_pages, -1, dtype=np.int64)
-    n1 = 0
-    a0 = np.empty(k, dtype=np.int64)                 # unmarked, latest bit 0
-    w0 = np.full(n_pages, -1, dtype=np.int64)
-    n0 = 0
-    bit = np.zeros(n_pages, dtype=np.int8)
+    n1 = 0                                           # unmarked slots, latest bit 1
+    n0 = 0                                           # unmarked slots, latest bit 0
     for t in range(n):
+        if t + AHEAD < n:
+            prefetch(slot_of, ids[t + AHEAD])
         p = ids[t]
-        if cwhere[p] >= 0:
+        s = slot_of[p]
+        if s >= 0:
             hits[t] = True
+            n1 = _ds.set_remove(a1, w1, n1, s)       # mark
+            n0 = _ds.set_remove(a0, w0, n0, s)
         else:
             if ncache == k:
                 if n1 + n0 == 0:                     # new phase
@@ -57,18 +78,21 @@ def mark_predict_kernel(ids: np.ndarray, bits: np.ndarray, n_pages: int, k: int,
                         else:
                             n0 = _ds.set_add(a0, w0, n0, q)
                 if n1 > 0:
-                    v = _ds.set_pick(a1, n1, u[t])
-                    n1 = _ds.set_remove(a1, w1, n1, v)
+                    s = _ds.set_pick(a1, n1, u[t])
+                    n1 = _ds.set_remove(a1, w1, n1, s)
                 else:
-                    v = _ds.set_pick(a0, n0, u[t])
-                    n0 = _ds.set_remove(a0, w0, n0, v)
-                ncache = _ds.set_remove(carr, cwhere, ncache, v)
+                    s = _ds.set_pick(a0, n0, u[t])
+                    n0 = _ds.set_remove(a0, w0, n0, s)
+                ncache = _ds.set_remove(carr, cpos, ncache, s)
+                v = page_of[s]
+                slot_of[v] = -1
                 evicted[t] = v
-            ncache = _ds.set_add(carr, cwhere, ncache, p)
-        n1 = _ds.set_remove(a1, w1, n1, p)           # mark
-        n0 = _ds.set_remove(a0, w0, n0, p)
-        bit[p] = bits[t]
-    return hits, evicted
+            else:
+                s = ncache
+            ncache = _ds.set_add(carr, cpos, ncache, s)
+            slot_of[p] = s
+            page_of[s] = p
+        bit[s] = bits[t]
 
 
 class MarkAndPredict:
