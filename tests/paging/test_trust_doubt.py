@@ -1,6 +1,7 @@
 """Trust&Doubt (Antoniadis et al. 2020): the numba kernel against a plain-Python
 re-implementation of the same rule list (``_trust_doubt_ref``), valid runs, lazy <= non-lazy,
-the Belady lower bound (brute force), and the two guarantees as loose statistical checks."""
+the Belady lower bound (brute force), and the two guarantees as loose statistical checks; its
+bitset (``_bitset``) against a Python set, and its int64 page rows against the int32 ones."""
 
 import numpy as np
 import pytest
@@ -8,8 +9,10 @@ from hypothesis import given, settings, strategies as st
 
 from tests.paging._partb_ref import belady, replay_valid
 from tests.paging._trust_doubt_ref import trust_doubt_reference
+from algorithms.paging.augmented import _bitset
 from algorithms.paging.augmented._ds import harmonic
-from algorithms.paging.augmented.trust_doubt import TrustDoubt, trust_doubt_kernel
+from algorithms.paging.augmented.trust_doubt import (TrustDoubt, _kernel, _rows,
+                                                     trust_doubt_kernel)
 from algorithms.paging.classic.belady import Belady
 from algorithms.paging.classic.random_marker import RandomMarker
 from algorithms.paging.core import Trace
@@ -85,3 +88,53 @@ def test_invalid_predictions_are_rejected():
         TrustDoubt().run(tr, 2, {"opt_action": np.full(5, 99)}, np.random.default_rng(0))
     with pytest.raises(ValueError, match="missing kind"):
         TrustDoubt().run(tr, 2, {}, np.random.default_rng(0))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from([1, 63, 64, 65, 4097, 300_000]), st.data())
+def test_bitset_matches_python_set(n, data):
+    """Random inserts / deletes / assigns / fills / clears on [0, n): membership, emptiness,
+    min and max agree with a Python set after every operation."""
+    bits, off = _bitset.new(n)
+    ref = set()
+    xs = st.integers(0, n - 1)
+    for _ in range(data.draw(st.integers(1, 60))):
+        op = data.draw(st.sampled_from(["ins", "del", "assign", "fill", "clear"]))
+        if op == "ins":
+            x = data.draw(xs)
+            _bitset.insert(bits, off, x)
+            ref.add(x)
+        elif op == "del":
+            x = data.draw(st.sampled_from(sorted(ref))) if ref and data.draw(st.booleans()) \
+                else data.draw(xs)
+            _bitset.delete(bits, off, x)
+            ref.discard(x)
+        elif op == "assign":
+            x, want = data.draw(xs), data.draw(st.booleans())
+            _bitset.assign(bits, off, x, want)
+            (ref.add if want else ref.discard)(x)
+        elif op == "fill":
+            m = data.draw(st.integers(0, min(n, 200)))
+            _bitset.fill(bits, off, m)
+            ref |= set(range(m))
+        else:
+            _bitset.clear(bits, off)
+            ref.clear()
+        assert _bitset.is_empty(bits, off) == (not ref)
+        if ref:
+            assert _bitset.minimum(bits, off) == min(ref)
+            assert _bitset.maximum(bits, off) == max(ref)
+        for x in list(ref)[:5] + [data.draw(xs)]:
+            assert _bitset.contains(bits, x) == (x in ref)
+
+
+@settings(max_examples=20, deadline=None)
+@given(traces, ks, st.sampled_from(range(len(PREDICTORS))), st.integers(0, 10))
+def test_int64_rows_match_int32_rows(raw, k, which, seed):
+    """Traces of more than 2^31 requests keep page state in int64 rows; same outputs."""
+    tr = Trace.from_raw(np.array(raw))
+    ev = PREDICTORS[which].predict(tr, k, np.random.default_rng(seed))
+    u = np.random.default_rng(seed + 100).random(len(tr) + k + 1)
+    a = trust_doubt_kernel(tr.ids, ev, tr.n_objects, k, u)
+    b = _kernel(tr.ids, ev, k, u, _rows(tr.n_objects, np.int64))
+    assert all(np.array_equal(x, y) for x, y in zip(a, b))

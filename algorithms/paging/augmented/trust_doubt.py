@@ -87,6 +87,7 @@ _ERRORS = {ERR_NO_STALE: "no unmarked stale page in the cache on a miss",
 # varr (-1: not in V), owner q (p_q = page), flags
 LAST, LOAD, MARK, CLS, RANK, VW, OWN, FLG = 0, 1, 2, 3, 4, 5, 6, 7
 PIN, IN6 = 1, 2                                      # FLG bits: in P_t, in the set R - V
+# (IN6 may stay set when the page leaves the real cache: LOAD < 0 then overrides it)
 _AHEAD = 8                                           # prefetch distance in requests
 _RADIX = 11                                          # bits per pass of the page-id sort
 
@@ -106,7 +107,7 @@ def _prefetch_row(typingctx, arr, i):
         i8p = ir.IntType(8).as_pointer()
         i32 = ir.IntType(32)
         fnty = ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32])
-        fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.prefetch.p0")
+        fn = builder.module.declare_intrinsic("llvm.prefetch", [i8p], fnty)
         builder.call(fn, [builder.bitcast(ptr, i8p), ir.Constant(i32, 1), ir.Constant(i32, 3),
                           ir.Constant(i32, 1)])
         return context.get_dummy_value()
@@ -398,6 +399,10 @@ def _kernel(ids, ev_pred, k, prio_u, rows):
                     x = bs.minimum(b2, o2)
                     bs.delete(b2, o2, x)
                 v = ids[x]
+                if not bs.is_empty(b1, o1):
+                    _prefetch_row(rows, ids[bs.minimum(b1, o1)])
+                elif not bs.is_empty(b2, o2):
+                    _prefetch_row(rows, ids[bs.minimum(b2, o2)])
                 rows[v, CLS] = -1
                 n_anc -= 1
                 _v_replace(varr, rows, v, r)
