@@ -33,19 +33,22 @@ happen only in follower mode.
 Budget: at most ``query_budget * (t + 1)`` queries among the first t + 1 requests, and at least
 ``min_gap`` requests between two queries (the paper's "well-separated" queries, a = min_gap).
 
-Kernel: cached pages sit in k slots (a loaded page takes its victim's slot). The cache, the
-set D = cache minus the predictor's current state, the candidates and the robust phase's
-unmarked pages are swap-remove sets of slots (O(1) add/remove/uniform pick); they and the
-per-slot rows (page, positions in the sets, query of the latest request) have k entries and
-stay in the CPU cache. D is kept up to date as both the cache and the predictor's state change
-(O(1) per request), so a query copies D (in cache order) into the candidate set instead of
-scanning the cache; every copied page leaves the candidates before the next query, so queries
-cost O(log k) amortized. "Was page p in the last queried state" is answered lazily from the
-time p entered the state and a stamp set when it leaves (no O(k) snapshot per query). The
-per-page fields (slot, time it entered the predictor's state or -1, stamp, robust phase of its
-latest request) share one row, prefetched ``AHEAD`` requests early for the requested page and
-the predictor's evicted page; the request loop is compiled without reference counting
-(``_loop``).
+Kernel: cached pages sit in k slots (a loaded page takes its victim's slot, so every set keeps
+the order a page-indexed version would have). The cache, the set D = cache minus the
+predictor's current state, the candidates and the robust phase's unmarked pages are
+swap-remove sets of slots (O(1) add/remove/uniform pick); they and the per-slot rows (page,
+positions in the sets, query of the latest request) have k entries and stay in the CPU cache.
+D is kept up to date as both the cache and the predictor's state change (O(1) per request), so
+a query copies D (in cache order) into the candidate set instead of scanning the cache; every
+copied page leaves the candidates before the next query, so queries cost O(log k) amortized.
+"Was page p in the last queried state" is answered lazily from the time p entered the state
+and a stamp set when it leaves (no O(k) snapshot per query); it cannot change between queries,
+so each unmarked slot of a robust phase carries it as a bit (a bitset indexed like the unmarked
+set), and the robust eviction finds the first unmarked page outside that state by scanning
+64 slots a word. The per-page fields (slot, time it entered the predictor's state or -1, stamp,
+robust phase of its latest request) share one row, prefetched ``AHEAD`` requests early for the
+requested page and the predictor's evicted page; the request loop is compiled without
+reference counting (``_loop``).
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ from typing import Annotated, Mapping
 
 import numpy as np
 from numba import njit
+from numba.cpython.unsafe.numbers import trailing_zeros
 
 from algorithms.constraints import Interval
 from algorithms.paging._loop import loop
@@ -68,17 +72,17 @@ def follower_robust_kernel(ids, ev_pred, opt_hit, n_pages, k, u, alpha, budget, 
     """(hits, evicted, query times, robust phases) of F&R on page ids 0..n_pages-1 with
     predicted evictions ``ev_pred``, OPT's hits ``opt_hit`` (trust test) and uniforms ``u``."""
     n = len(ids)
-    hits = np.zeros(n, dtype=np.bool_)
-    evicted = np.full(n, -1, dtype=np.int64)
+    hits = np.empty(n, dtype=np.bool_)                   # both written at every request
+    evicted = np.empty(n, dtype=np.int64)
     qtimes = np.empty(n, dtype=np.int64)
     idt = np.int32 if max(n, n_pages, k) < 2**31 else np.int64
     pg = np.full((n_pages, 4), -1, dtype=idt)            # SLOT, ENTERED, STAMP, SEEN
     sl = np.full((k, 6), -1, dtype=idt)                  # PAGE, CPOS, DPOS, CANDPOS, UPOS, REQ
     nq, robust_phases = _follower_robust_loop(
-        ids, ev_pred, opt_hit, k, u, float(alpha), float(budget), int(min_gap), hits, evicted,
+        ids, ev_pred, opt_hit, k, u, alpha, budget, min_gap, hits, evicted,
         qtimes, pg, sl[:, PAGE], sl[:, CPOS], sl[:, DPOS], sl[:, CANDPOS], sl[:, UPOS],
         sl[:, REQ], np.empty(k, dtype=idt), np.empty(k, dtype=idt), np.empty(k, dtype=idt),
-        np.empty(k, dtype=idt), np.empty(k, dtype=idt))
+        np.empty(k, dtype=idt), np.empty(k, dtype=idt), np.zeros((k + 63) // 64, dtype=np.uint64))
     return hits, evicted, qtimes[:nq].copy(), robust_phases
 
 
@@ -95,6 +99,78 @@ def _known(pg, p, qid, last_q):
     it, or it left afterwards having been there: ``STAMP``)."""
     ent = pg[p, ENTERED]
     return pg[p, STAMP] == qid or (ent >= 0 and ent <= last_q)
+
+
+_ONE = np.uint64(1)
+_ZERO = np.uint64(0)
+_ALL = np.uint64(0xFFFFFFFFFFFFFFFF)
+
+
+@njit(cache=True, inline="always")
+def _get_bit(bits, i):
+    return (bits[i >> 6] >> np.uint64(i & 63)) & _ONE
+
+
+@njit(cache=True, inline="always")
+def _put_bit(bits, i, b):
+    w = i >> 6
+    m = _ONE << np.uint64(i & 63)
+    bits[w] = (bits[w] & ~m) | (m if b != _ZERO else _ZERO)
+
+
+@njit(cache=True, inline="always")
+def _uset_add(arr, where, bits, size, x, flag):
+    """Swap-remove set whose member at index i carries bit i of ``bits`` (here: its page is
+    outside the last queried state): add x (absent) with the flag."""
+    arr[size] = x
+    where[x] = size
+    _put_bit(bits, size, _ONE if flag else _ZERO)
+    return size + 1
+
+
+@njit(cache=True, inline="always")
+def _uset_remove(arr, where, bits, size, x):
+    """Remove x if present; the last member moves to x's index with its flag."""
+    i = where[x]
+    if i >= 0:
+        size -= 1
+        last = arr[size]
+        arr[i] = last
+        where[last] = i
+        where[x] = -1
+        _put_bit(bits, i, _get_bit(bits, size))
+        _put_bit(bits, size, _ZERO)
+    return size
+
+
+@njit(cache=True, inline="always")
+def _uset_clear(arr, where, bits, size):
+    for i in range(size):
+        where[arr[i]] = -1
+    for w in range((size + 63) >> 6):
+        bits[w] = _ZERO
+    return 0
+
+
+@njit(cache=True, inline="always")
+def _first_flag(bits, lo, hi):
+    """The smallest index in [lo, hi) whose bit is set, or -1."""
+    out = -1
+    if lo < hi:
+        w = lo >> 6
+        word = bits[w] & (_ALL << np.uint64(lo & 63))
+        last_w = (hi - 1) >> 6
+        while True:
+            if word != _ZERO:
+                i = (w << 6) + int(trailing_zeros(word))
+                if i < hi:
+                    out = i
+                break
+            w += 1
+            if w > last_w:
+                break
+            word = bits[w]
+    return out
 
 
 @njit(cache=True, inline="always")
@@ -138,7 +214,7 @@ def _sort(a, m):
 @loop
 def _follower_robust_loop(ids, ev_pred, opt_hit, k, u, alpha, budget, min_gap, hits, evicted,
                           qtimes, pg, page_of, cpos, dpos, candpos, upos, req, carr, darr,
-                          dbuf, cand, uarr):
+                          dbuf, cand, uarr, unknown):
     n = len(ids)
     nq = 0
     ncache = 0                                       # own cache (slots)
@@ -183,14 +259,17 @@ def _follower_robust_loop(ids, ev_pred, opt_hit, k, u, alpha, budget, min_gap, h
             pg[p, SEEN] = rphase
             if distinct > k:                         # phase over: back to following
                 robust = False
-                nun = _ds.set_clear(uarr, upos, nun)
+                nun = _uset_clear(uarr, upos, unknown, nun)
                 ncand = _ds.set_clear(cand, candpos, ncand)
                 cost_f = 0
                 cost_opt = 0 if opt_hit[t] else 1
+        hits[t] = s >= 0
+        evicted[t] = -1
         if s >= 0:
-            hits[t] = True
-            ncand = _ds.set_remove(cand, candpos, ncand, s)
-            nun = _ds.set_remove(uarr, upos, nun, s)     # mark (robust phase)
+            if ncand > 0:                            # (tested first: saves a per-slot miss)
+                ncand = _ds.set_remove(cand, candpos, ncand, s)
+            if nun > 0:                              # mark (robust phase)
+                nun = _uset_remove(uarr, upos, unknown, nun, s)
         else:
             if ncache == k:
                 v = -1
@@ -203,7 +282,9 @@ def _follower_robust_loop(ids, ev_pred, opt_hit, k, u, alpha, budget, min_gap, h
                         distinct = 1
                         pg[p, SEEN] = rphase
                         for i in range(ncache):
-                            nun = _ds.set_add(uarr, upos, nun, carr[i])
+                            q = carr[i]
+                            nun = _uset_add(uarr, upos, unknown, nun, q,
+                                            not _known(pg, page_of[q], qid, last_q))
                 if not robust:
                     if ncand == 0 and t - last_q >= min_gap and nq + 1 <= budget * (t + 1):
                         qid += 1
@@ -211,11 +292,14 @@ def _follower_robust_loop(ids, ev_pred, opt_hit, k, u, alpha, budget, min_gap, h
                         qtimes[nq] = t
                         nq += 1
                         # candidates: the cache minus the state just queried, in cache order
-                        for i in range(nd):
-                            dbuf[i] = cpos[darr[i]]
-                        _sort(dbuf, nd)
-                        for i in range(nd):
-                            ncand = _ds.set_add(cand, candpos, ncand, carr[dbuf[i]])
+                        if nd == 1:
+                            ncand = _ds.set_add(cand, candpos, ncand, darr[0])
+                        else:
+                            for i in range(nd):
+                                dbuf[i] = cpos[darr[i]]
+                            _sort(dbuf, nd)
+                            for i in range(nd):
+                                ncand = _ds.set_add(cand, candpos, ncand, carr[dbuf[i]])
                     if ncand > 0:
                         v = _ds.set_pick(cand, ncand, u[t])
                     else:                            # no query allowed: avoid recent pages
@@ -229,15 +313,23 @@ def _follower_robust_loop(ids, ev_pred, opt_hit, k, u, alpha, budget, min_gap, h
                 else:
                     if nun == 0:
                         for i in range(ncache):
-                            nun = _ds.set_add(uarr, upos, nun, carr[i])
-                    for i in range(nun):
-                        q = uarr[(i + int(u[t] * nun)) % nun]
-                        if not _known(pg, page_of[q], qid, last_q):
-                            v = q
-                            break
-                    if v < 0:
+                            q = carr[i]
+                            nun = _uset_add(uarr, upos, unknown, nun, q,
+                                            not _known(pg, page_of[q], qid, last_q))
+                    # the first unmarked page outside the last queried state, scanning the set
+                    # cyclically from a random index (the flags are exact: no query happens in
+                    # a robust phase, so "in the state at the last query" does not change)
+                    j = int(u[t] * nun)
+                    if j >= nun:
+                        j -= nun
+                    i = _first_flag(unknown, j, nun)
+                    if i < 0:
+                        i = _first_flag(unknown, 0, j)
+                    if i >= 0:
+                        v = uarr[i]
+                    else:
                         v = _ds.set_pick(uarr, nun, u[t])
-                nun = _ds.set_remove(uarr, upos, nun, v)
+                nun = _uset_remove(uarr, upos, unknown, nun, v)
                 ncand = _ds.set_remove(cand, candpos, ncand, v)
                 nd = _ds.set_remove(darr, dpos, nd, v)
                 ncache = _ds.set_remove(carr, cpos, ncache, v)

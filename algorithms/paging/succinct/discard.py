@@ -28,7 +28,7 @@ slot is kept, the rest is per slot (page, latest request time, positions in the 
 in the CPU cache. Bit-1 requests go to a FIFO of (slot, request time); an entry is live while
 its slot's latest request time equals it (the page is still cached and not requested since), so
 the head gives the least recently requested cached bit-1 page; stale entries are skipped at
-the head or dropped when the ring buffer (2k entries) fills, amortized O(1). The unmarked
+the head or dropped when the ring buffer (at least 2k entries) fills, amortized O(1). The unmarked
 pages form a swap-remove set of slots; the deterministic fallback walks the phase-start slots
 sorted by latest request (in-place heapsort, O(k log k) per fallback phase). The request loop
 is compiled without reference counting (``_loop``) and prefetches the slot of the page
@@ -58,8 +58,8 @@ def discard_kernel(ids: np.ndarray, bits: np.ndarray, n_pages: int, k: int, u: n
     0..n_pages-1, cache size k, uniforms ``u`` (one per request, read by the randomized
     fallback)."""
     n = len(ids)
-    hits = np.zeros(n, dtype=np.bool_)
-    evicted = np.full(n, -1, dtype=np.int64)
+    hits = np.empty(n, dtype=np.bool_)                   # both written at every request
+    evicted = np.empty(n, dtype=np.int64)
     idt = np.int32 if max(n, n_pages, k) < 2**31 else np.int64
     slot_of = np.full(n_pages, -1, dtype=idt)            # per page: slot (-1: not cached)
     per_slot = np.full((k, 4), -1, dtype=idt)            # PAGE, LAST, CPOS, UPOS
@@ -123,8 +123,9 @@ def _discard_loop(ids, bits, k, u, randomized, hits, evicted, slot_of, page_of, 
             prefetch(slot_of, ids[t + AHEAD])
         p = ids[t]
         s = slot_of[p]
+        hits[t] = s >= 0
+        evicted[t] = -1
         if s >= 0:
-            hits[t] = True
             if nun > 0:                              # mark
                 nun = _ds.set_remove(uarr, upos, nun, s)
         else:
@@ -162,8 +163,8 @@ def _discard_loop(ids, bits, k, u, randomized, hits, evicted, slot_of, page_of, 
             else:
                 s = ncache
             ncache = _ds.set_add(carr, cpos, ncache, s)
-            slot_of[p] = s
-            page_of[s] = p
+            slot_of[p] = s                           # the victim's slot left the unmarked
+            page_of[s] = p                           # set: the loaded page is marked
         last[s] = t
         if bits[t] != 0:
             if qtail - qhead > mask:                 # ring full: drop the stale entries
