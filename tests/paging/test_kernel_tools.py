@@ -1,4 +1,4 @@
-"""The two compilation tools of the paging kernels: ``_prefetch.prefetch`` (a hint that must
+"""The two compilation tools of the paging kernels: ``_prefetch`` (hints that must
 never change a result) and ``_loop.loop`` (request loops without numba's reference counting)."""
 
 import numpy as np
@@ -7,7 +7,7 @@ from numba import njit
 from numba.core.errors import TypingError
 
 from algorithms.paging._loop import loop
-from algorithms.paging._prefetch import prefetch
+from algorithms.paging._prefetch import prefetch, prefetch_write
 
 
 @njit
@@ -25,6 +25,7 @@ def _gather_rows(arr, idx):
     out = 0
     for t in range(len(idx)):
         prefetch(arr, idx[t])
+        prefetch_write(arr, idx[t])
         out += arr[idx[t], 1]
     return out
 
@@ -38,10 +39,11 @@ def test_prefetch_is_only_a_hint_on_1d_and_2d_arrays():
     assert _gather_rows(rows, idx) == int(rows[idx, 1].sum())
 
 
-def test_prefetch_rejects_non_arrays():
+@pytest.mark.parametrize("hint", [prefetch, prefetch_write])
+def test_prefetch_rejects_non_arrays(hint):
     @njit
     def bad(x):
-        prefetch(x, 0)
+        hint(x, 0)
 
     with pytest.raises(TypingError):
         bad(3.0)

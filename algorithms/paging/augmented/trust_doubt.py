@@ -66,11 +66,9 @@ from __future__ import annotations
 from typing import Mapping
 
 import numpy as np
-from llvmlite import ir
-from numba import njit, types
-from numba.core import cgutils
-from numba.extending import intrinsic
+from numba import njit
 
+from algorithms.paging._prefetch import prefetch_write
 from algorithms.paging.augmented import _bitset as bs
 from algorithms.paging.augmented._common import check_k, n_slots, outcome, prediction
 from algorithms.paging.core import PagingOutcome, Trace
@@ -90,29 +88,6 @@ PIN, IN6 = 1, 2                                      # FLG bits: in P_t, in the 
 # (IN6 may stay set when the page leaves the real cache: LOAD < 0 then overrides it)
 _AHEAD = 8                                           # prefetch distance in requests
 _RADIX = 11                                          # bits per pass of the page-id sort
-
-
-@intrinsic
-def _prefetch_row(typingctx, arr, i):
-    """Hint the CPU to fetch the cache line of arr[i, 0] (arr: a 2-D C array)."""
-    sig = types.void(arr, i)
-
-    def codegen(context, builder, signature, args):
-        aryty = signature.args[0]
-        ary = context.make_array(aryty)(context, builder, args[0])
-        idx = context.cast(builder, args[1], signature.args[1], types.intp)
-        zero = context.get_constant(types.intp, 0)
-        ptr = cgutils.get_item_pointer(context, builder, aryty, ary, [idx, zero],
-                                       wraparound=False)
-        i8p = ir.IntType(8).as_pointer()
-        i32 = ir.IntType(32)
-        fnty = ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32])
-        fn = builder.module.declare_intrinsic("llvm.prefetch", [i8p], fnty)
-        builder.call(fn, [builder.bitcast(ptr, i8p), ir.Constant(i32, 1), ir.Constant(i32, 3),
-                          ir.Constant(i32, 1)])
-        return context.get_dummy_value()
-
-    return sig, codegen
 
 
 def _rows(n_pages: int, dtype) -> np.ndarray:
@@ -274,9 +249,9 @@ def _kernel(ids, ev_pred, k, prio_u, rows):
     vloads = 0
     for t in range(n):
         if t + _AHEAD < n:
-            _prefetch_row(rows, ids[t + _AHEAD])
+            prefetch_write(rows, ids[t + _AHEAD])
             if ev_pred[t + _AHEAD] >= 0:
-                _prefetch_row(rows, ev_pred[t + _AHEAD])
+                prefetch_write(rows, ev_pred[t + _AHEAD])
         r = ids[t]
         # ---- the predictor serves r_t: P_t
         fr = rows[r, FLG]
@@ -323,7 +298,7 @@ def _kernel(ids, ev_pred, k, prio_u, rows):
             n_anc = 0
             for i in range(nv):
                 if i + 16 < nv:
-                    _prefetch_row(rows, varr[i + 16])
+                    prefetch_write(rows, varr[i + 16])
                 p = varr[i]
                 rows[p, CLS] = phase
                 pin = (rows[p, FLG] & PIN) != 0
@@ -400,9 +375,9 @@ def _kernel(ids, ev_pred, k, prio_u, rows):
                     bs.delete(b2, o2, x)
                 v = ids[x]
                 if not bs.is_empty(b1, o1):
-                    _prefetch_row(rows, ids[bs.minimum(b1, o1)])
+                    prefetch_write(rows, ids[bs.minimum(b1, o1)])
                 elif not bs.is_empty(b2, o2):
-                    _prefetch_row(rows, ids[bs.minimum(b2, o2)])
+                    prefetch_write(rows, ids[bs.minimum(b2, o2)])
                 rows[v, CLS] = -1
                 n_anc -= 1
                 _v_replace(varr, rows, v, r)
@@ -423,7 +398,7 @@ def _kernel(ids, ev_pred, k, prio_u, rows):
                 bs.delete(b3, o3, x)
                 v = rank_page[x]
                 if not bs.is_empty(b3, o3):
-                    _prefetch_row(rows, rank_page[bs.minimum(b3, o3)])
+                    prefetch_write(rows, rank_page[bs.minimum(b3, o3)])
                 _v_replace(varr, rows, v, r)
                 o = rows[v, OWN]
                 w4 = not (o >= 0 and trusted[o])
@@ -442,7 +417,7 @@ def _kernel(ids, ev_pred, k, prio_u, rows):
                     bs.delete(b5, o5, x)
                     c = ids[x]
                     if not bs.is_empty(b5, o5):      # the next pick's row, ahead of time
-                        _prefetch_row(rows, ids[bs.minimum(b5, o5)])
+                        prefetch_write(rows, ids[bs.minimum(b5, o5)])
                     pq[cq] = c
                     rows[c, OWN] = cq
                     if rows[c, CLS] == phase and rows[c, RANK] >= 0:
@@ -521,7 +496,7 @@ def _kernel(ids, ev_pred, k, prio_u, rows):
                         bs.delete(b4, o4, x)
                         y = rank_page[x]
                         if not bs.is_empty(b4, o4):
-                            _prefetch_row(rows, rank_page[bs.maximum(b4, o4)])
+                            prefetch_write(rows, rank_page[bs.maximum(b4, o4)])
                         _v_replace(varr, rows, w, y)
                         vloads += 1
                         bs.insert(b3, o3, x)
@@ -549,7 +524,7 @@ def _kernel(ids, ev_pred, k, prio_u, rows):
             bs.delete(b6, o6, x)
             v = ids[x]
             if not bs.is_empty(b6, o6):
-                _prefetch_row(rows, ids[bs.minimum(b6, o6)])
+                prefetch_write(rows, ids[bs.minimum(b6, o6)])
             rows[v, LOAD] = -1                       # a store only: v's row may be cold
             evicted[t] = v
             n_real -= 1
