@@ -120,32 +120,41 @@ def belady(ids: Sequence[int], k: int) -> Result:
 
 
 def _marking(ids: Sequence[int], k: int, choose) -> Result:
-    """Generic marking algorithm; ``choose(t, unmarked, slots, loaded, last)`` picks the victim.
+    """Generic marking algorithm; ``choose(t, unmarked, loaded, last)`` picks the victim.
 
-    ``slots`` lists the cached pages by slot: filled in order, a loaded page takes the slot of
-    the page it evicts.
+    Cached pages sit in slots: filled in order, a loaded page takes the slot of the page it
+    evicts. ``unmarked`` is a list of the unmarked pages: the cached pages in slot order at a
+    phase start; marking or evicting a page moves the list's last entry into its place.
     """
     slots: list[int] = []
-    marked: set[int] = set()
+    unmarked: list[int] = []
     loaded: dict[int, int] = {}
     last: dict[int, int] = {}
     hits, evicted = [], []
+
+    def unlist(q):
+        i = unmarked.index(q)
+        tail = unmarked.pop()
+        if i < len(unmarked):
+            unmarked[i] = tail
+
     for t, p in enumerate(ids):
         ev = -1
         if p in slots:
             hits.append(True)
+            if p in unmarked:
+                unlist(p)                                   # mark
         else:
             if len(slots) == k:
-                if all(q in marked for q in slots):
-                    marked.clear()                          # new phase
-                unmarked = [q for q in slots if q not in marked]
+                if not unmarked:                            # all marked: new phase
+                    unmarked = list(slots)
                 ev = choose(t, unmarked, loaded, last)
+                unlist(ev)
                 slots[slots.index(ev)] = p
             else:
                 slots.append(p)
             loaded[p] = t
             hits.append(False)
-        marked.add(p)
         last[p] = t
         evicted.append(ev)
     return hits, evicted
@@ -160,7 +169,7 @@ def marker(ids: Sequence[int], k: int, victim: str = "oldest_loaded") -> Result:
 
 
 def random_marker(ids: Sequence[int], k: int, u: Sequence[float]) -> Result:
-    """Evict the unmarked page of rank floor(u[t] * m) in slot order (m = number unmarked)."""
+    """Evict entry floor(u[t] * m) of the unmarked list (m = its length)."""
 
     def choose(t, unmarked, loaded, last):
         return unmarked[min(int(u[t] * len(unmarked)), len(unmarked) - 1)]

@@ -6,12 +6,15 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from tests.paging import _marking_ref
 from tests.paging._partb_ref import belady, clean_total, phases, replay_valid
 from algorithms.paging.augmented.blind_oracle import BlindOracle
 from algorithms.paging.augmented.combiners import (DetFtP, RobustFtP, combine,
                                                    combine_kernel)
 from algorithms.paging.augmented.lmarker import LMarker
-from algorithms.paging.augmented.lnonmarker import LNonMarker, LNonMarkerRaw
+from algorithms.paging.augmented._ds import harmonic
+from algorithms.paging.augmented._pred_marking import pred_marking_kernel
+from algorithms.paging.augmented.lnonmarker import LNonMarker, LNonMarkerRaw, lnonmarker_kernel
 from algorithms.paging.augmented.predictive_marker import PredictiveMarker
 from algorithms.paging.classic.random_marker import RandomMarker
 from algorithms.paging.core import Trace
@@ -65,6 +68,48 @@ def test_runs_are_valid_deterministic_and_marking_is_k_competitive(raw, k, sigma
         assert replay_valid(list(tr.ids), k, a.hits, a.evicted), cls.__name__
         if cls in (PredictiveMarker, LMarker):
             assert a.misses <= k * n_phases
+
+
+@settings(max_examples=150, deadline=None)
+@given(traces, ks, st.sampled_from(["noisy", "ties", "negative"]), st.integers(0, 5))
+def test_marking_kernels_match_plain_python_simulators(raw, k, preds, seed):
+    """Reference: ``_marking_ref`` (dicts, lists and a linear max, same specified choices).
+    Predictions: noisy next arrivals, a few small integers (many ties: the highest slot wins)
+    or negated next arrivals (the sort keys of negative floats)."""
+    tr = Trace.from_raw(np.array(raw))
+    rng = np.random.default_rng(seed)
+    if preds == "noisy":
+        pred = NoisyNextArrival(2.0).predict(tr, k, rng)
+    elif preds == "ties":
+        pred = rng.integers(0, 3, len(tr)).astype(np.float64)
+    else:
+        pred = -PerfectNextArrival().predict(tr, k, rng) - rng.random(len(tr))
+    u = rng.random(len(tr))
+    ids = [int(x) for x in tr.ids]
+    k = min(k, tr.n_objects)
+    for cap in (0.0, harmonic(k), 1e9):                # LMarker, Predictive Marker, never random
+        h, e = pred_marking_kernel(tr.ids, pred, tr.n_objects, k, u, cap)
+        rh, re = _marking_ref.pred_marking(ids, list(pred), k, list(u), cap)
+        assert (h.tolist(), e.tolist()) == (rh, re), cap
+    h, e = lnonmarker_kernel(tr.ids, pred, tr.n_objects, k, u)
+    assert (h.tolist(), e.tolist()) == _marking_ref.lnonmarker(ids, list(pred), k, list(u))
+
+
+def test_marking_kernels_match_simulators_past_the_insertion_sort():
+    """Same reference, with k above the sort's insertion-sort cutoff (radix passes run)."""
+    rng = np.random.default_rng(11)
+    tr = Trace.from_raw(rng.zipf(1.2, 6000) % 400)
+    u = rng.random(len(tr))
+    ids = [int(x) for x in tr.ids]
+    for k in (40, 150):
+        for pred in (NoisyNextArrival(1.0).predict(tr, k, rng),
+                     rng.integers(0, 5, len(tr)).astype(np.float64)):
+            h, e = pred_marking_kernel(tr.ids, pred, tr.n_objects, k, u, harmonic(k))
+            assert (h.tolist(), e.tolist()) == _marking_ref.pred_marking(
+                ids, list(pred), k, list(u), harmonic(k))
+            h, e = lnonmarker_kernel(tr.ids, pred, tr.n_objects, k, u)
+            assert (h.tolist(), e.tolist()) == _marking_ref.lnonmarker(ids, list(pred), k,
+                                                                        list(u))
 
 
 def _combine_reference(ids, k, a, b, randomized, param, u, first):

@@ -1,5 +1,6 @@
-"""The two compilation tools of the paging kernels: ``_prefetch`` (hints that must
-never change a result) and ``_loop.loop`` (request loops without numba's reference counting)."""
+"""The compilation tools of the paging kernels: ``_prefetch`` (hints that must never change a
+result), ``_loop.loop`` (request loops without numba's reference counting) and ``_sort`` (the
+in-loop stable sort, against numpy's stable argsort)."""
 
 import numpy as np
 import pytest
@@ -8,6 +9,7 @@ from numba.core.errors import TypingError
 
 from algorithms.paging._loop import loop
 from algorithms.paging._prefetch import prefetch, prefetch_write
+from algorithms.paging import _sort
 
 
 @njit
@@ -65,3 +67,46 @@ def test_loop_fills_arrays_it_is_given_and_cannot_allocate():
 
     with pytest.raises(Exception):                             # no NRT: allocation can't lower
         allocates(3)
+
+
+@loop
+def _sort_floats(bits, val, key, tkey, tval, cnt):
+    m = len(bits)
+    for i in range(m):
+        key[i] = _sort.float_key(bits[i])
+    _sort.sort_pairs(key, val, m, tkey, tval, cnt)
+
+
+@pytest.mark.parametrize("m", [0, 1, 2, 7, 32, 33, 100, 5000])
+@pytest.mark.parametrize("kind", ["floats", "ints", "ties"])
+def test_sort_pairs_is_numpys_stable_argsort(m, kind):
+    """Reference: ``np.argsort(kind="stable")``; values start as 0..m-1, so after the sort they
+    are the argsort (ties in input order). Floats include negatives, infinities and -0.0."""
+    rng = np.random.default_rng(m)
+    if kind == "floats":
+        x = rng.standard_normal(m) * 10.0 ** rng.integers(-300, 300, m)
+        x[rng.random(m) < 0.05] = -0.0
+        x[rng.random(m) < 0.05] = np.inf
+        x[rng.random(m) < 0.05] = -np.inf
+    elif kind == "ints":
+        x = rng.integers(0, 2**40, m).astype(np.float64)
+    else:
+        x = rng.integers(0, 4, m).astype(np.float64)          # few distinct keys
+    key, tkey, tval, cnt = _sort.buffers(max(m, 1))
+    val = np.arange(max(m, 1), dtype=np.int32)
+    _sort_floats(x.view(np.uint64), val, key, tkey, tval, cnt)
+    # by value, then -0.0 before 0.0 (numpy ties them), then input order
+    order = np.lexsort((np.arange(m), ~np.signbit(x), x))
+    assert val[:m].tolist() == order.tolist()
+
+
+def test_sort_pairs_integer_keys():
+    """Non-negative integers are their own keys (reference: numpy's stable argsort)."""
+    rng = np.random.default_rng(1)
+    x = rng.integers(0, 2**63, 3000, dtype=np.int64).astype(np.uint64)
+    key, tkey, tval, cnt = _sort.buffers(len(x), np.int64)
+    key[:] = x
+    val = np.arange(len(x), dtype=np.int64)
+    _sort.sort_pairs(key, val, len(x), tkey, tval, cnt)
+    assert val.tolist() == np.argsort(x, kind="stable").tolist()
+    assert key.tolist() == np.sort(x).tolist()

@@ -15,13 +15,20 @@ the H_k chain threshold, as in Antoniadis et al. 2020's code ``PredMarker``); ``
 every stale miss random: LMarker (Rohatgi, SODA 2020, §3 "LMarker"). Cold-start loads (cache
 not full) mark the loaded page, like the reference code.
 
-Data: cached pages sit in k slots (a loaded page takes its victim's slot; ``slot_of`` maps a
-page to its slot). A swap-remove set of cached slots, a swap-remove set of unmarked slots
-(uniform pick) and an indexed heap of unmarked slots keyed by the negated prediction (max
-pick; ties by the heap's arrangement) all have k entries, so they stay in the CPU cache; only
-``slot_of``, the stale stamps and the chain of an evicted page are per page. Phase and chain
-membership are stamped with the phase number, so a phase start costs O(k log k) and a request
-O(log k).
+Choices, fully specified so that a plain-Python simulator (``tests/paging/_marking_ref.py``)
+makes the same ones: cached pages sit in slots 0..k-1 (filled in order; a loaded page takes its
+victim's slot). "Largest prediction" compares the prediction made at each page's latest
+request, ties going to the highest slot. The unmarked slots form a list, slots 0..k-1 in
+order at a phase start, from which a removal moves the last entry into the hole; a random
+unmarked page is entry floor(u_t * size).
+
+Data: an unmarked page is never requested again in its phase (that would mark it), so its
+prediction is fixed until the phase ends: a phase start sorts the k slots by prediction
+(``_sort``, radix) and a pointer walks down that order past marked and evicted slots, O(k)
+per phase in total. Every per-slot array has k entries and stays in the CPU cache; per page
+there is one packed row (slot, phase in which it was made stale, chain of an evicted page).
+Phase and chain membership are stamped with the phase number, so a phase start costs O(k)
+and a request O(1) amortized.
 """
 
 from __future__ import annotations
@@ -29,14 +36,14 @@ from __future__ import annotations
 import numpy as np
 from algorithms.paging._loop import loop
 from algorithms.paging._prefetch import AHEAD, prefetch
+from algorithms.paging import _sort
 from algorithms.paging.augmented import _ds
-from algorithms.paging.classic import _heap
 
 
 def pred_marking_kernel(ids: np.ndarray, pred: np.ndarray, n_pages: int, k: int,
                         u: np.ndarray, cap: float):
     """(hits, evicted) of the marking rule above on page ids 0..n_pages-1, cache size k <=
-    n_pages, uniforms ``u`` (one per request) and chain cap ``cap``."""
+    n_pages, float64 predictions ``pred``, uniforms ``u`` (one per request), chain cap ``cap``."""
     n = len(ids)
     hits = np.zeros(n, dtype=np.bool_)
     evicted = np.full(n, -1, dtype=np.int64)
@@ -44,13 +51,13 @@ def pred_marking_kernel(ids: np.ndarray, pred: np.ndarray, n_pages: int, k: int,
     # which the page is stale, chain of an evicted page
     pg = np.full((n_pages, 4), -1, dtype=np.int32 if max(n, n_pages) < 2**31 else np.int64)
     per_slot = (np.empty(k, dtype=np.int32),             # page in the slot
-                np.empty(k, dtype=np.int32), np.full(k, -1, dtype=np.int32),   # cached slots
                 np.empty(k, dtype=np.int32), np.full(k, -1, dtype=np.int32),   # unmarked slots
-                np.empty(k, dtype=np.int32), np.zeros(k, dtype=np.float64),    # heap of the
-                np.full(k, -1, dtype=np.int32),                                # unmarked slots
-                np.zeros(k, dtype=np.float64),           # prediction from the latest request
+                np.zeros(k, dtype=np.uint64),            # sort key of the latest prediction
+                np.empty(k, dtype=np.int32),             # slots by prediction (phase start)
                 np.zeros(k + 1, dtype=np.int64))         # chain lengths
-    _marking_loop(ids, pred, k, u, cap, hits, evicted, pg, *per_slot)
+    pred = np.ascontiguousarray(pred, dtype=np.float64)
+    _marking_loop(ids, pred.view(np.uint64), k, u, cap, hits, evicted, pg, *per_slot,
+                  *_sort.buffers(k))
     return hits, evicted
 
 
@@ -58,12 +65,12 @@ SLOT, STALE, CHAIN = 0, 1, 2                      # columns of the per-page rows
 
 
 @loop
-def _marking_loop(ids, pred, k, u, cap, hits, evicted, pg, page_of, carr, cpos, uarr, upos,
-                  heap, key, hpos, predkey, chain_len):
+def _marking_loop(ids, pred_bits, k, u, cap, hits, evicted, pg, page_of, uarr, upos, predkey,
+                  order, chain_len, okey, tkey, tval, cnt):
     n = len(ids)
     ncache = 0
     nun = 0
-    hsize = 0
+    top = -1                                         # order[top]: next max-prediction candidate
     nchains = 0
     phase = 0
     for t in range(n):
@@ -75,40 +82,42 @@ def _marking_loop(ids, pred, k, u, cap, hits, evicted, pg, page_of, carr, cpos, 
             hits[t] = True
             if upos[s] >= 0:                        # mark
                 nun = _ds.set_remove(uarr, upos, nun, s)
-                hsize = _ds.heap_remove(heap, key, hpos, hsize, s)
-            predkey[s] = pred[t]
+            predkey[s] = _sort.float_key(pred_bits[t])
             continue
         if ncache == k:
             if nun == 0:                            # new phase
                 phase += 1
                 nchains = 0
-                for i in range(ncache):
-                    q = carr[i]
+                for q in range(k):
                     pg[page_of[q], STALE] = phase
                     nun = _ds.set_add(uarr, upos, nun, q)
-                    hsize = _heap.push(heap, key, hpos, hsize, q, -predkey[q])
-            if pg[p, STALE] != phase:                   # clean miss: new chain
-                s = heap[0]
+                    order[q] = q
+                    okey[q] = predkey[q]
+                _sort.sort_pairs(okey, order, k, tkey, tval, cnt)
+                top = k - 1
+            if pg[p, STALE] != phase:               # clean miss: new chain
                 c = nchains
                 nchains += 1
                 chain_len[c] = 1
+                random = False
             else:                                   # stale miss: extend its chain
                 c = pg[p, CHAIN]
                 chain_len[c] += 1
-                if chain_len[c] <= cap:
-                    s = heap[0]
-                else:
-                    s = _ds.set_pick(uarr, nun, u[t])
+                random = chain_len[c] > cap
+            if random:
+                s = _ds.set_pick(uarr, nun, u[t])
+            else:
+                while upos[order[top]] < 0:         # skip marked and evicted slots
+                    top -= 1
+                s = order[top]
             v = page_of[s]
             pg[v, CHAIN] = c
             nun = _ds.set_remove(uarr, upos, nun, s)
-            hsize = _ds.heap_remove(heap, key, hpos, hsize, s)
-            ncache = _ds.set_remove(carr, cpos, ncache, s)
             pg[v, SLOT] = -1
             evicted[t] = v
         else:
             s = ncache
-        ncache = _ds.set_add(carr, cpos, ncache, s)
+            ncache += 1
         pg[p, SLOT] = s
         page_of[s] = p
-        predkey[s] = pred[t]
+        predkey[s] = _sort.float_key(pred_bits[t])

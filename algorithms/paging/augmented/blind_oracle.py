@@ -20,24 +20,30 @@ from __future__ import annotations
 from typing import Mapping
 
 import numpy as np
-from numba import njit
 
+from algorithms.paging._loop import loop
 from algorithms.paging._prefetch import AHEAD, prefetch
 from algorithms.paging.augmented._common import cache_size, n_slots, outcome, prediction
 from algorithms.paging.classic import _heap
 from algorithms.paging.core import PagingOutcome, Trace
 
 
-@njit(cache=True)
 def blind_oracle_kernel(ids: np.ndarray, pred: np.ndarray, n_pages: int, k: int):
+    """(hits, evicted) of follow-the-prediction; page ids 0..n_pages-1, k <= n_pages."""
     n = len(ids)
     hits = np.zeros(n, dtype=np.bool_)
     evicted = np.full(n, -1, dtype=np.int64)
     slot_of = np.full(n_pages, -1, dtype=np.int32)
-    page_of = np.empty(max(k, 1), dtype=np.int64)
-    heap = np.empty(max(k, 1), dtype=np.int64)      # items are slots: every heap array has k
-    key = np.zeros(max(k, 1), dtype=np.float64)     # entries and stays in the CPU cache
-    pos = np.full(max(k, 1), -1, dtype=np.int64)
+    m = max(k, 1)                                   # items are slots: every heap array has k
+    _blind_oracle_loop(ids, np.ascontiguousarray(pred, dtype=np.float64), k, hits, evicted,
+                       slot_of, np.empty(m, dtype=np.int64), np.empty(m, dtype=np.int64),
+                       np.zeros(m, dtype=np.float64), np.full(m, -1, dtype=np.int64))
+    return hits, evicted
+
+
+@loop
+def _blind_oracle_loop(ids, pred, k, hits, evicted, slot_of, page_of, heap, key, pos):
+    n = len(ids)
     size = 0
     for t in range(n):
         if t + AHEAD < n:
@@ -58,7 +64,6 @@ def blind_oracle_kernel(ids: np.ndarray, pred: np.ndarray, n_pages: int, k: int)
         slot_of[p] = s
         page_of[s] = p
         size = _heap.push(heap, key, pos, size, s, -pred[t])
-    return hits, evicted
 
 
 class BlindOracle:

@@ -14,6 +14,14 @@ O(1 + min((eta/OPT)/k, 1) log k) (his main theorem for LNonMarker). As in Antoni
 (2020)'s code (``LNonMarker = Combine_det(LNonMarker_nonrobust, Marker)``), ``LNonMarker``
 here is the deterministic combiner (``combiners``, bound growth 1 + gamma) of the raw rule
 and randomized Marker; ``LNonMarkerRaw`` is the raw rule alone.
+
+Choices (as in ``_pred_marking``, and mirrored by ``tests/paging/_marking_ref.py``): slots
+0..k-1 filled in order, a loaded page takes its victim's slot; the largest prediction is the
+one made at a page's latest request, ties to the highest slot; a random cached page is slot
+floor(u_t * k); a random unmarked page is entry floor(u_t * size) of the unmarked list (slots
+in order at a phase start, a removal moves the last entry into the hole). Unmarked pages keep
+their prediction through the phase, so the phase start sorts the slots by it (radix) and a
+pointer walks down that order: O(k) a phase, O(1) amortized a request.
 """
 
 from __future__ import annotations
@@ -25,10 +33,10 @@ import numpy as np
 from algorithms.constraints import Positive
 from algorithms.paging._loop import loop
 from algorithms.paging._prefetch import AHEAD, prefetch
+from algorithms.paging import _sort
 from algorithms.paging.augmented import _ds
 from algorithms.paging.augmented._common import cache_size, n_slots, outcome, prediction
 from algorithms.paging.augmented.combiners import CombineDeterministic
-from algorithms.paging.classic import _heap
 from algorithms.paging.classic.random_marker import RandomMarker
 from algorithms.paging.core import PagingOutcome, Trace
 
@@ -44,12 +52,12 @@ def lnonmarker_kernel(ids: np.ndarray, pred: np.ndarray, n_pages: int, k: int,
     # it did so in
     pg = np.full((n_pages, 8), -1, dtype=np.int32 if max(n, n_pages) < 2**31 else np.int64)
     per_slot = (np.empty(k, dtype=np.int32),             # page in the slot
-                np.empty(k, dtype=np.int32), np.full(k, -1, dtype=np.int32),   # cached slots
                 np.empty(k, dtype=np.int32), np.full(k, -1, dtype=np.int32),   # unmarked slots
-                np.empty(k, dtype=np.int32), np.zeros(k, dtype=np.float64),    # heap of the
-                np.full(k, -1, dtype=np.int32),                                # unmarked slots
-                np.zeros(k, dtype=np.float64))           # prediction from the latest request
-    _lnonmarker_loop(ids, pred, k, u, hits, evicted, pg, *per_slot)
+                np.zeros(k, dtype=np.uint64),            # sort key of the latest prediction
+                np.empty(k, dtype=np.int32))             # slots by prediction (phase start)
+    pred = np.ascontiguousarray(pred, dtype=np.float64)
+    _lnonmarker_loop(ids, pred.view(np.uint64), k, u, hits, evicted, pg, *per_slot,
+                     *_sort.buffers(k))
     return hits, evicted
 
 
@@ -57,12 +65,12 @@ SLOT, SEEN, STALE, EVICTOR, EV_PHASE = 0, 1, 2, 3, 4      # columns of the per-p
 
 
 @loop
-def _lnonmarker_loop(ids, pred, k, u, hits, evicted, pg, page_of, carr, cpos, uarr, upos, heap,
-                     key, hpos, predkey):
+def _lnonmarker_loop(ids, pred_bits, k, u, hits, evicted, pg, page_of, uarr, upos, predkey,
+                     order, okey, tkey, tval, cnt):
     n = len(ids)
     ncache = 0
     nun = 0
-    hsize = 0
+    top = -1                                         # order[top]: next max-prediction candidate
     phase = 0
     distinct = 0
     for t in range(n):
@@ -75,37 +83,37 @@ def _lnonmarker_loop(ids, pred, k, u, hits, evicted, pg, page_of, carr, cpos, ua
                 phase += 1
                 distinct = 1
                 nun = _ds.set_clear(uarr, upos, nun)
-                for i in range(hsize):
-                    hpos[heap[i]] = -1
-                hsize = 0
-                for i in range(ncache):
-                    q = carr[i]
+                for q in range(ncache):             # the cached slots are 0..ncache-1
                     pg[page_of[q], STALE] = phase
                     nun = _ds.set_add(uarr, upos, nun, q)
-                    hsize = _heap.push(heap, key, hpos, hsize, q, -predkey[q])
+                    order[q] = q
+                    okey[q] = predkey[q]
+                _sort.sort_pairs(okey, order, ncache, tkey, tval, cnt)
+                top = ncache - 1
             pg[p, SEEN] = phase
         s = pg[p, SLOT]
         if s >= 0:
             hits[t] = True
             if upos[s] >= 0:                        # mark
                 nun = _ds.set_remove(uarr, upos, nun, s)
-                hsize = _ds.heap_remove(heap, key, hpos, hsize, s)
         else:
             if ncache == k:
+                whole = False                       # a random page of the whole cache
                 if pg[p, STALE] == phase:
                     q = pg[p, EVICTOR] if pg[p, EV_PHASE] == phase else -1
-                    if (q >= 0 and pg[q, STALE] != phase) or nun == 0:
-                        s = _ds.set_pick(carr, ncache, u[t])
-                    else:
+                    whole = (q >= 0 and pg[q, STALE] != phase) or nun == 0
+                    if not whole:
                         s = _ds.set_pick(uarr, nun, u[t])
                 elif nun > 0:
-                    s = heap[0]
+                    while upos[order[top]] < 0:     # skip marked and evicted slots
+                        top -= 1
+                    s = order[top]
                 else:
-                    s = _ds.set_pick(carr, ncache, u[t])
+                    whole = True
+                if whole:
+                    s = min(int(u[t] * k), k - 1)
                 if upos[s] >= 0:
                     nun = _ds.set_remove(uarr, upos, nun, s)
-                    hsize = _ds.heap_remove(heap, key, hpos, hsize, s)
-                ncache = _ds.set_remove(carr, cpos, ncache, s)
                 v = page_of[s]
                 pg[v, SLOT] = -1
                 pg[v, EVICTOR] = p
@@ -113,10 +121,10 @@ def _lnonmarker_loop(ids, pred, k, u, hits, evicted, pg, page_of, carr, cpos, ua
                 evicted[t] = v
             else:
                 s = ncache
-            ncache = _ds.set_add(carr, cpos, ncache, s)
+                ncache += 1
             pg[p, SLOT] = s
             page_of[s] = p
-        predkey[s] = pred[t]
+        predkey[s] = _sort.float_key(pred_bits[t])
 
 
 class LNonMarkerRaw:
