@@ -60,6 +60,7 @@ from numba import njit
 from numba.cpython.unsafe.numbers import trailing_zeros
 
 from algorithms.constraints import Interval
+from algorithms.paging import _sort
 from algorithms.paging._loop import loop
 from algorithms.paging._prefetch import AHEAD, prefetch
 from algorithms.paging.augmented import _ds
@@ -82,7 +83,8 @@ def follower_robust_kernel(ids, ev_pred, opt_hit, n_pages, k, u, alpha, budget, 
         ids, ev_pred, opt_hit, k, u, alpha, budget, min_gap, hits, evicted,
         qtimes, pg, sl[:, PAGE], sl[:, CPOS], sl[:, DPOS], sl[:, CANDPOS], sl[:, UPOS],
         sl[:, REQ], np.empty(k, dtype=idt), np.empty(k, dtype=idt), np.empty(k, dtype=idt),
-        np.empty(k, dtype=idt), np.empty(k, dtype=idt), np.zeros((k + 63) // 64, dtype=np.uint64))
+        np.empty(k, dtype=idt), np.empty(k, dtype=idt), np.zeros((k + 63) // 64, dtype=np.uint64),
+        *_sort.buffers(k, idt))
     return hits, evicted, qtimes[:nq].copy(), robust_phases
 
 
@@ -173,48 +175,10 @@ def _first_flag(bits, lo, hi):
     return out
 
 
-@njit(cache=True, inline="always")
-def _sift(a, i, m):
-    x = a[i]
-    while True:
-        c = 2 * i + 1
-        if c >= m:
-            break
-        if c + 1 < m and a[c + 1] > a[c]:
-            c += 1
-        if a[c] > x:
-            a[i] = a[c]
-            i = c
-        else:
-            break
-    a[i] = x
-
-
-@njit(cache=True, inline="always")
-def _sort(a, m):
-    """Sort a[0:m] ascending in place: insertion sort when short, else heapsort."""
-    if m <= 16:
-        for i in range(1, m):
-            x = a[i]
-            j = i - 1
-            while j >= 0 and a[j] > x:
-                a[j + 1] = a[j]
-                j -= 1
-            a[j + 1] = x
-    else:
-        for i in range(m // 2 - 1, -1, -1):
-            _sift(a, i, m)
-        for end in range(m - 1, 0, -1):
-            x = a[0]
-            a[0] = a[end]
-            a[end] = x
-            _sift(a, 0, end)
-
-
 @loop
 def _follower_robust_loop(ids, ev_pred, opt_hit, k, u, alpha, budget, min_gap, hits, evicted,
                           qtimes, pg, page_of, cpos, dpos, candpos, upos, req, carr, darr,
-                          dbuf, cand, uarr, unknown):
+                          dbuf, cand, uarr, unknown, okey, tkey, tval, cnt):
     n = len(ids)
     nq = 0
     ncache = 0                                       # own cache (slots)
@@ -297,7 +261,8 @@ def _follower_robust_loop(ids, ev_pred, opt_hit, k, u, alpha, budget, min_gap, h
                         else:
                             for i in range(nd):
                                 dbuf[i] = cpos[darr[i]]
-                            _sort(dbuf, nd)
+                                okey[i] = dbuf[i]
+                            _sort.sort_pairs(okey, dbuf, nd, tkey, tval, cnt)
                             for i in range(nd):
                                 ncand = _ds.set_add(cand, candpos, ncand, carr[dbuf[i]])
                     if ncand > 0:

@@ -46,8 +46,8 @@ hierarchical 64-ary bitsets (``_bitset``), exact because ties cannot occur: over
 times t (the page is ids[t]) for the ancient pages outside / inside P_t and the pick set
 (S u M) - P_t - {p_q} (by last request) and the real cache minus V (by load time); over
 priority ranks for the unmarked stale pages in V (min) and outside V and T (max), the stale
-pages being ranked at the phase start (radix sort by page id to hand out the uniforms, bucket
-sort by value). The sets change at the same points and by the same membership rules as in
+pages being ranked at the phase start (``_sort``'s radix sort by page id to hand out the
+uniforms, bucket sort by value). The sets change at the same points and by the same membership rules as in
 the indexed-heap kernel this one replaced, so outputs and error codes agree for any
 predictions, valid or not. Doubted intervals are scheduled in per-arrival-count buckets (a
 trusted q's p_q is never in V after a request, so only doubted intervals need scheduling).
@@ -68,6 +68,7 @@ from typing import Mapping
 import numpy as np
 from numba import njit
 
+from algorithms.paging import _sort
 from algorithms.paging._prefetch import prefetch_write
 from algorithms.paging.augmented import _bitset as bs
 from algorithms.paging.augmented._common import check_k, n_slots, outcome, prediction
@@ -87,7 +88,6 @@ LAST, LOAD, MARK, CLS, RANK, VW, OWN, FLG = 0, 1, 2, 3, 4, 5, 6, 7
 PIN, IN6 = 1, 2                                      # FLG bits: in P_t, in the set R - V
 # (IN6 may stay set when the page leaves the real cache: LOAD < 0 then overrides it)
 _AHEAD = 8                                           # prefetch distance in requests
-_RADIX = 11                                          # bits per pass of the page-id sort
 
 
 def _rows(n_pages: int, dtype) -> np.ndarray:
@@ -99,44 +99,6 @@ def _rows(n_pages: int, dtype) -> np.ndarray:
     rows[:] = -1
     rows[:, FLG] = 0
     return rows
-
-
-@njit(cache=True)
-def _sort_ids(a, m, tmp, cnt):
-    """Sort the non-negative ints a[:m] in place: LSD radix sort (O(m) per 11 bits)."""
-    if m < 64:
-        for i in range(1, m):
-            x = a[i]
-            j = i - 1
-            while j >= 0 and a[j] > x:
-                a[j + 1] = a[j]
-                j -= 1
-            a[j + 1] = x
-        return
-    mx = 0
-    for i in range(m):
-        mx = max(mx, a[i])
-    mask = (1 << _RADIX) - 1
-    shift = 0
-    src, dst = a, tmp
-    passes = 0
-    while True:
-        cnt[:] = 0
-        for i in range(m):
-            cnt[((src[i] >> shift) & mask) + 1] += 1
-        for d in range(mask + 1):
-            cnt[d + 1] += cnt[d]
-        for i in range(m):
-            d = (src[i] >> shift) & mask
-            dst[cnt[d]] = src[i]
-            cnt[d] += 1
-        src, dst = dst, src
-        passes += 1
-        shift += _RADIX
-        if (mx >> shift) == 0:
-            break
-    if passes & 1:
-        a[:m] = tmp[:m]
 
 
 @njit(cache=True)
@@ -236,11 +198,14 @@ def _kernel(ids, ev_pred, k, prio_u, rows):
     n_items = 0
     buf = np.empty(k + 1, dtype=np.int64)
     sbuf = np.empty(k, dtype=np.int64)
-    stmp = np.empty(k, dtype=np.int64)
+    skey = np.zeros(k, dtype=np.uint64)              # scratch of the page-id sort
+    stmp = np.empty(k, dtype=np.uint64)
+    svtmp = np.empty(k, dtype=np.int64)
+    scnt = np.zeros((_sort.N_DIGITS, 1 << _sort.RADIX), dtype=np.int64)
     order = np.empty(k, dtype=np.int64)
     bkt = np.empty(k, dtype=np.int64)
     key = np.empty(k, dtype=np.float64)
-    cnt = np.empty(max(k + 1, (1 << _RADIX) + 1), dtype=np.int64)
+    cnt = np.empty(k + 1, dtype=np.int64)
     phase = 0
     cold = True
     n_marked = 0
@@ -315,7 +280,9 @@ def _kernel(ids, ev_pred, k, prio_u, rows):
                     else:
                         bs.insert(b1, o1, rows[p, LAST])
             # priorities: the stale pages in increasing id take the next uniforms; rank them
-            _sort_ids(sbuf, ns, stmp, cnt)
+            for j in range(ns):
+                skey[j] = sbuf[j]
+            _sort.sort_pairs(skey, sbuf, ns, stmp, svtmp, scnt)
             _order_by(prio_u, ui, ns, order, cnt, bkt, key)
             ui += ns
             for j in range(ns):

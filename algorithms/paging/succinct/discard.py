@@ -30,7 +30,7 @@ its slot's latest request time equals it (the page is still cached and not reque
 the head gives the least recently requested cached bit-1 page; stale entries are skipped at
 the head or dropped when the ring buffer (at least 2k entries) fills, amortized O(1). The unmarked
 pages form a swap-remove set of slots; the deterministic fallback walks the phase-start slots
-sorted by latest request (in-place heapsort, O(k log k) per fallback phase). The request loop
+sorted by latest request (``_sort``, radix, O(k) per fallback phase). The request loop
 is compiled without reference counting (``_loop``) and prefetches the slot of the page
 requested ``AHEAD`` requests later; amortized O(1) per request.
 """
@@ -40,9 +40,9 @@ from __future__ import annotations
 from typing import Annotated, Mapping
 
 import numpy as np
-from numba import njit
 
 from algorithms.constraints import Positive
+from algorithms.paging import _sort
 from algorithms.paging._loop import loop
 from algorithms.paging._prefetch import AHEAD, prefetch
 from algorithms.paging.augmented import _ds
@@ -70,46 +70,16 @@ def discard_kernel(ids: np.ndarray, bits: np.ndarray, n_pages: int, k: int, u: n
         ids, bits, k, u, randomized, hits, evicted, slot_of, per_slot[:, PAGE],
         per_slot[:, LAST], per_slot[:, CPOS], per_slot[:, UPOS],
         np.empty(k, dtype=idt), np.empty(k, dtype=idt), np.empty(k, dtype=idt),
-        np.empty((cap, 2), dtype=idt))
+        np.empty((cap, 2), dtype=idt), *_sort.buffers(k, idt))
     return hits, evicted, fallbacks
 
 
 PAGE, LAST, CPOS, UPOS = 0, 1, 2, 3                      # columns of the per-slot rows
 
 
-@njit(cache=True, inline="always")
-def _sift(a, key, i, m):
-    x = a[i]
-    kx = key[x]
-    while True:
-        c = 2 * i + 1
-        if c >= m:
-            break
-        if c + 1 < m and key[a[c + 1]] > key[a[c]]:
-            c += 1
-        if key[a[c]] > kx:
-            a[i] = a[c]
-            i = c
-        else:
-            break
-    a[i] = x
-
-
-@njit(cache=True, inline="always")
-def _sort_by_key(a, m, key):
-    """Heapsort a[0:m] by key[a[i]] ascending, in place (the keys here are distinct)."""
-    for i in range(m // 2 - 1, -1, -1):
-        _sift(a, key, i, m)
-    for end in range(m - 1, 0, -1):
-        x = a[0]
-        a[0] = a[end]
-        a[end] = x
-        _sift(a, key, 0, end)
-
-
 @loop
 def _discard_loop(ids, bits, k, u, randomized, hits, evicted, slot_of, page_of, last, cpos,
-                  upos, carr, uarr, order, queue):
+                  upos, carr, uarr, order, queue, okey, tkey, tval, cnt):
     n = len(ids)
     mask = len(queue) - 1
     ncache = 0
@@ -146,7 +116,8 @@ def _discard_loop(ids, bits, k, u, randomized, hits, evicted, slot_of, page_of, 
                         if not randomized:
                             for i in range(ncache):
                                 order[i] = carr[i]
-                            _sort_by_key(order, ncache, last)
+                                okey[i] = last[carr[i]]
+                            _sort.sort_pairs(okey, order, ncache, tkey, tval, cnt)
                             optr = 0
                     if randomized:
                         s = _ds.set_pick(uarr, nun, u[t])
