@@ -124,10 +124,8 @@ def _put_bit(bits, i, b):
 def _uset_add(arr, where, bits, size, x, flag):
     """Swap-remove set whose member at index i carries bit i of ``bits`` (here: its page is
     outside the last queried state): add x (absent) with the flag."""
-    arr[size] = x
-    where[x] = size
     _put_bit(bits, size, _ONE if flag else _ZERO)
-    return size + 1
+    return _ds.set_add(arr, where, size, x)
 
 
 @njit(cache=True, inline="always")
@@ -135,11 +133,7 @@ def _uset_remove(arr, where, bits, size, x):
     """Remove x if present; the last member moves to x's index with its flag."""
     i = where[x]
     if i >= 0:
-        size -= 1
-        last = arr[size]
-        arr[i] = last
-        where[last] = i
-        where[x] = -1
+        size = _ds.set_remove(arr, where, size, x)
         _put_bit(bits, i, _get_bit(bits, size))
         _put_bit(bits, size, _ZERO)
     return size
@@ -147,8 +141,7 @@ def _uset_remove(arr, where, bits, size, x):
 
 @njit(cache=True, inline="always")
 def _uset_clear(arr, where, bits, size):
-    for i in range(size):
-        where[arr[i]] = -1
+    _ds.set_clear(arr, where, size)
     for w in range((size + 63) >> 6):
         bits[w] = _ZERO
     return 0
