@@ -4,12 +4,17 @@ A config node with ``_target_`` is checked against the target's signature: unkno
 (with the allowed ones listed), missing required keys, and each value against the parameter's
 annotation (type, plus ``Interval``/``OneOf`` from ``algorithms.constraints``). The job's own
 top-level keys are checked the same way against the experiment entry point. Finally each
-object is constructed once, so cross-field errors raised by constructors surface here too.
+object is constructed once, so cross-field errors raised by constructors surface here too,
+and its ``validate()`` (if any) runs: e.g. a trace or data file named by the config is
+parsed. A sweep's jobs often name the same file, so a ``validate()`` outcome is remembered
+per config node and the size and modification time of every file the node names: a file is
+parsed once per sweep, and again only if it changes.
 """
 
 from __future__ import annotations
 
 import inspect
+import json
 from collections import abc
 import math
 import types
@@ -20,6 +25,7 @@ from typing import Any, Callable, Mapping
 from hydra.utils import get_object, instantiate
 
 from algorithms.constraints import Interval, OneOf
+from algorithms.paths import resolve_config_path
 from runners.hashing import NON_RESULT_KEYS
 
 _HYDRA_KEYS = {"_target_", "_partial_", "_recursive_", "_convert_", "_args_"}
@@ -223,9 +229,57 @@ def check_job(cfg: Mapping[str, Any]) -> tuple[list[Problem], dict[str, Any]]:
         if isinstance(value, Mapping) and "_target_" in value:
             try:
                 built[key] = instantiate(value, _convert_="all")
-                if callable(getattr(built[key], "validate", None)):
-                    built[key].validate()     # e.g. parse a trace / data file named by the config
+                _validate(built[key], value)  # e.g. parse a trace / data file named by the config
             except Exception as exc:  # constructor cross-field checks, malformed data files
                 cause = exc.__cause__ or exc
                 problems.append(Problem(key, dict(value), f"{type(cause).__name__}: {cause}"))
     return problems, built
+
+
+_VALIDATED: dict[tuple, BaseException | None] = {}        # validate() outcomes, see _validate
+_VALIDATED_MAX = 4096
+
+
+def _file_stamps(node: Any) -> tuple:
+    """(path, size, mtime_ns) of every existing file a config node's strings name, resolved as
+    configs' paths are (``algorithms.paths``)."""
+    out = []
+    stack = [node]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, Mapping):
+            stack.extend(x.values())
+        elif isinstance(x, (list, tuple)):
+            stack.extend(x)
+        elif isinstance(x, str) and x and len(x) < 4096:
+            try:
+                f = resolve_config_path(x)
+                if f.is_file():
+                    st = f.stat()
+                    out.append((str(f), st.st_size, st.st_mtime_ns))
+            except (OSError, ValueError):
+                continue
+    return tuple(sorted(out))
+
+
+def _validate(obj: Any, node: Mapping[str, Any]) -> None:
+    """Run ``obj.validate()`` unless the same node naming the same unchanged files has already
+    been validated in this process (then re-raise its error, if it had one)."""
+    if not callable(getattr(obj, "validate", None)):
+        return
+    try:
+        key = (json.dumps(node, sort_keys=True, default=repr), _file_stamps(node))
+    except (TypeError, ValueError):
+        obj.validate()
+        return
+    if key not in _VALIDATED:
+        try:
+            obj.validate()
+            outcome = None
+        except Exception as exc:
+            outcome = exc
+        if len(_VALIDATED) >= _VALIDATED_MAX:
+            _VALIDATED.clear()
+        _VALIDATED[key] = outcome
+    if _VALIDATED[key] is not None:
+        raise _VALIDATED[key]

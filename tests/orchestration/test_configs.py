@@ -59,3 +59,24 @@ def test_every_group_choice_of_each_preset_composes(name):
                        for p in problems), (option, problems)
             if not problems:
                 assert group in built
+
+
+def test_a_data_file_is_parsed_once_per_sweep_and_again_when_it_changes(tmp_path):
+    """``validate()`` outcomes are remembered per node and file (size, mtime): a malformed
+    rewrite that keeps both is not re-read (the remembered success stands), one that changes
+    the mtime is, and its error (file and line) is reported on every later check too."""
+    import os
+
+    f = tmp_path / "trace.txt"
+    f.write_text("1\n2\n3\n")
+    job, _ = resolve_job(compose(["experiment=paging_trace", f"trace.path={f}"]))
+    assert not check_job(job)[0]
+    st = f.stat()
+    f.write_text("1\nx\n3\n")                             # malformed, same size
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert not check_job(job)[0]                           # same stamps: not parsed again
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    for _ in range(2):                                     # parsed; the error is remembered
+        problems = check_job(job)[0]
+        assert [p.key for p in problems] == ["trace"], problems
+        assert "trace.txt" in problems[0].message and "line 2" in problems[0].message
