@@ -23,6 +23,15 @@ def _finished(runs) -> list[str]:
     return [r.data.tags["cfg_hash"] for r in runs if r.info.status == "FINISHED"]
 
 
+def _wait(predicate, what: str, log, driver, timeout: float = 180):
+    """``wait_for``, failing with the driver's exit status and output tail if it times out."""
+    try:
+        wait_for(predicate, timeout, what)
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}; driver exit status {driver.poll()}; its output ends:\n"
+                             f"{log.read_text(errors='replace')[-4000:]}") from None
+
+
 def test_driver_killed_repeatedly_at_random_points(store):
     """kill -9 the driver's process group at random points (before any job finished, after a
     random number finished) three times; the final resume leaves exactly one FINISHED run per
@@ -36,17 +45,19 @@ def test_driver_killed_repeatedly_at_random_points(store):
         done = len(set(_finished(store.jobs("probe", quiet=True))))
         extra = rng.randint(0, 3)
         target = min(done + extra, n_jobs - 2)
-        driver = subprocess.Popen(store.cmd(*args), cwd=ROOT, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL, start_new_session=True)
+        log = store.path / f"driver-{round_}.log"          # shown if a wait times out
+        with open(log, "wb") as out:
+            driver = subprocess.Popen(store.cmd(*args), cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+                                      start_new_session=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
         mine = f":{driver.pid}"
         try:
             if target <= done:     # kill while the first job of this driver is running
-                wait_for(lambda: any(r.info.status == "RUNNING" and r.data.tags.get("simlab.driver", "").endswith(mine)
-                                     for r in store.jobs("probe", quiet=True)), 180,
-                         f"a RUNNING job (round {round_}, SIMLAB_FAULT_SEED={seed})")
+                _wait(lambda: any(r.info.status == "RUNNING" and r.data.tags.get("simlab.driver", "").endswith(mine)
+                                  for r in store.jobs("probe", quiet=True)),
+                      f"a RUNNING job (round {round_}, SIMLAB_FAULT_SEED={seed})", log, driver)
             else:
-                wait_for(lambda: len(set(_finished(store.jobs("probe", quiet=True)))) >= target, 180,
-                         f"{target} FINISHED jobs (round {round_}, SIMLAB_FAULT_SEED={seed})")
+                _wait(lambda: len(set(_finished(store.jobs("probe", quiet=True)))) >= target,
+                      f"{target} FINISHED jobs (round {round_}, SIMLAB_FAULT_SEED={seed})", log, driver)
         finally:
             os.killpg(driver.pid, signal.SIGKILL)
             driver.wait(30)
