@@ -8,8 +8,9 @@ the lowest page id among them (any choice there gives the same miss count).
 Kernel: a 4-ary min-heap of the k cached pages whose entries pack (priority << b) | page into
 one int64 (b = bits for a page id), priority = n + n_pages - next_arrival for pages requested
 again and the page id otherwise, so the smallest entry is the victim; ``pos[page]`` is the
-page's heap index. One array compare per heap level, O(log k) per request; self-contained (no
-calls into other numba modules: numba's cache would not notice if they changed).
+page's heap index. One array compare per heap level, O(log k) per request; the position of
+the page requested ``AHEAD`` steps later is prefetched (``_prefetch``; after editing that module,
+delete this module's numba cache files, as ``classic._heap`` explains).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Mapping
 import numpy as np
 from numba import njit
 
+from algorithms.paging._prefetch import AHEAD, prefetch
 from algorithms.paging.classic._common import cache_size, n_slots, outcome
 from algorithms.paging.core import PagingOutcome, Trace
 
@@ -38,6 +40,8 @@ def belady_kernel(ids: np.ndarray, nxt: np.ndarray, n_pages: int, k: int, shift:
     top = n + n_pages
     size = 0
     for t in range(n):
+        if t + AHEAD < n:
+            prefetch(pos, ids[t + AHEAD])
         p = ids[t]
         nx = nxt[t]
         pri = top - nx if nx < n else p          # smaller = evicted sooner

@@ -4,7 +4,7 @@ Frequency = number of requests since the page was last loaded (it restarts at 1 
 evicted page comes back: "in-cache" LFU, the usual simulator convention). Ties are broken by
 LRU: among the least frequent pages, the one whose latest request is oldest. Kernel: an indexed
 min-heap over the k cache slots keyed by freq * (n + 1) + time of latest request (unique keys),
-O(log k) per request.
+O(log k) per request; the slot of the page requested ``AHEAD`` steps later is prefetched.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import numpy as np
 from numba import njit
 
 from algorithms.paging.classic import _heap
+from algorithms.paging._prefetch import AHEAD, prefetch
 from algorithms.paging.classic._common import cache_size, n_slots, outcome
 from algorithms.paging.core import PagingOutcome, Trace
 
@@ -30,6 +31,8 @@ def lfu_kernel(ids: np.ndarray, n_pages: int, k: int, heap, key, pos):
     scale = n + 1
     size = 0
     for t in range(n):
+        if t + AHEAD < n:
+            prefetch(slot_of, ids[t + AHEAD])
         p = ids[t]
         s = slot_of[p]
         if s >= 0:

@@ -4,7 +4,8 @@ Sleator & Tarjan (1985), "Amortized efficiency of list update and paging rules":
 k-competitive. Kernel: cached pages sit in k slots joined by a doubly linked list in int32
 arrays (slot k is the sentinel; its next is the most recent, its previous the least recent);
 ``slot_of[page]`` finds a page's slot. O(1) per request, and apart from ``slot_of`` every
-array has k entries, so it stays in the CPU cache.
+array has k entries, so it stays in the CPU cache; ``slot_of`` of the page requested ``AHEAD``
+steps later is prefetched.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Mapping
 import numpy as np
 from numba import njit
 
+from algorithms.paging._prefetch import AHEAD, prefetch
 from algorithms.paging.classic._common import cache_size, n_slots, outcome
 from algorithms.paging.core import PagingOutcome, Trace
 
@@ -32,6 +34,8 @@ def lru_kernel(ids: np.ndarray, n_pages: int, k: int):
     prv[head] = head
     count = 0
     for t in range(n):
+        if t + AHEAD < n:
+            prefetch(slot_of, ids[t + AHEAD])
         p = ids[t]
         s = slot_of[p]
         if s >= 0:                                # hit: unlink, relink at the front

@@ -13,7 +13,8 @@ algorithm is k-competitive. Which unmarked page is evicted:
 
 Kernel: a linked list of cached pages (load or recency order); at a phase start the cached
 pages are copied in list order into a candidate array and a pointer walks it, skipping pages
-marked since; O(k) per phase, amortized O(1) per request (a phase has at least k requests).
+marked since; O(k) per phase, amortized O(1) per request (a phase has at least k requests); the state of the page
+requested ``AHEAD`` steps later is prefetched.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import numpy as np
 from numba import njit
 
 from algorithms.constraints import OneOf
+from algorithms.paging._prefetch import AHEAD, prefetch
 from algorithms.paging.classic._common import cache_size, n_slots, outcome
 from algorithms.paging.core import PagingOutcome, Trace
 
@@ -44,6 +46,8 @@ def marker_kernel(ids: np.ndarray, n_pages: int, k: int, by_recency: bool):
     ptr = 0
     count = 0
     for t in range(n):
+        if t + AHEAD < n:
+            prefetch(nxt, ids[t + AHEAD])
         p = ids[t]
         if nxt[p] >= 0:
             hits[t] = True
