@@ -47,6 +47,21 @@ class Schedule:
         self.warmup_steps = int(warmup_steps)
         self.warmup_init = float(warmup_init)
 
+    def _set_decay(self, decay_frac: float, decay_shape: str, final_lr: float) -> None:
+        """A final decay over the last ``decay_frac`` of the steps (WSD and power schedules):
+        checked to fit after the warm-up and to have a known shape."""
+        self.n_decay = int(round(decay_frac * self.total_steps))
+        if self.warmup_steps + self.n_decay > self.total_steps:
+            raise ValueError(
+                f"decay_frac: {decay_frac} gives {self.n_decay} decay steps, which with "
+                f"warmup_steps={self.warmup_steps} exceed total_steps={self.total_steps}; "
+                f"allowed: warmup_steps + round(decay_frac * total_steps) <= total_steps")
+        if decay_shape not in SHAPES:
+            raise ValueError(f"decay_shape: {decay_shape!r}; allowed: {', '.join(SHAPES)}")
+        self.decay_frac = float(decay_frac)
+        self.decay_shape = decay_shape
+        self.final_lr = float(final_lr)
+
     @property
     def horizon(self) -> int:
         """Length of the main (post-warm-up) schedule in steps."""

@@ -25,7 +25,7 @@ from typing import Annotated
 import numpy as np
 
 from algorithms.constraints import Interval, NonNegative, OneOf, Positive, Probability
-from algorithms.optim.schedules.base import SHAPES, Schedule, shape_factor
+from algorithms.optim.schedules.base import Schedule, shape_factor
 
 
 class Power(Schedule):
@@ -45,14 +45,7 @@ class Power(Schedule):
                  warmup_steps: Annotated[int, NonNegative] = 0,
                  warmup_init: Annotated[float, NonNegative] = 0.0) -> None:
         super().__init__(total_steps, warmup_steps, warmup_init)
-        self.n_decay = int(round(decay_frac * total_steps))
-        if warmup_steps + self.n_decay > total_steps:
-            raise ValueError(
-                f"decay_frac: {decay_frac} gives {self.n_decay} decay steps, which with "
-                f"warmup_steps={warmup_steps} exceed total_steps={total_steps}; allowed: "
-                f"warmup_steps + round(decay_frac * total_steps) <= total_steps")
-        if decay_shape not in SHAPES:
-            raise ValueError(f"decay_shape: {decay_shape!r}; allowed: {', '.join(SHAPES)}")
+        self._set_decay(decay_frac, decay_shape, final_lr)
         if b >= 0:
             raise ValueError(f"b: {b}; allowed: b < 0 (a decaying power law)")
         self.eta_max = float(eta_max)
@@ -60,9 +53,6 @@ class Power(Schedule):
         self.a = float(a)
         self.b = float(b)
         self.tokens_per_step = float(tokens_per_step)
-        self.decay_frac = float(decay_frac)
-        self.decay_shape = decay_shape
-        self.final_lr = float(final_lr)
 
     def power_law(self, step) -> np.ndarray:
         """``min(eta_max, beta * a * n**b)`` at ``n = step * tokens_per_step`` (eta_max at n = 0)."""

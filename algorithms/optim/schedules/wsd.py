@@ -23,7 +23,7 @@ from typing import Annotated
 import numpy as np
 
 from algorithms.constraints import Interval, NonNegative, OneOf, Probability
-from algorithms.optim.schedules.base import SHAPES, Schedule, shape_factor
+from algorithms.optim.schedules.base import Schedule, shape_factor
 
 Shape = Annotated[str, OneOf("linear", "cosine", "1-sqrt")]
 
@@ -39,18 +39,8 @@ class WSD(Schedule):
                  warmup_steps: Annotated[int, NonNegative] = 0,
                  warmup_init: Annotated[float, NonNegative] = 0.0) -> None:
         super().__init__(total_steps, warmup_steps, warmup_init)
-        self.n_decay = int(round(decay_frac * total_steps))
-        if warmup_steps + self.n_decay > total_steps:
-            raise ValueError(
-                f"decay_frac: {decay_frac} gives {self.n_decay} decay steps, which with "
-                f"warmup_steps={warmup_steps} exceed total_steps={total_steps}; allowed: "
-                f"warmup_steps + round(decay_frac * total_steps) <= total_steps")
-        if decay_shape not in SHAPES:
-            raise ValueError(f"decay_shape: {decay_shape!r}; allowed: {', '.join(SHAPES)}")
+        self._set_decay(decay_frac, decay_shape, final_lr)
         self.lr = float(lr)
-        self.decay_frac = float(decay_frac)
-        self.decay_shape = decay_shape
-        self.final_lr = float(final_lr)
 
     def _main(self, u: np.ndarray, horizon: int) -> np.ndarray:
         if self.n_decay == 0:
