@@ -7,14 +7,13 @@ top-level keys are checked the same way against the experiment entry point. Fina
 object is constructed once, so cross-field errors raised by constructors surface here too,
 and its ``validate()`` (if any) runs: e.g. a trace or data file named by the config is
 parsed. A sweep's jobs often name the same file, so a ``validate()`` outcome is remembered
-per config node and the size and modification time of every file the node names: a file is
+per config node and state (inode, size, mtime, ctime) of every file the node names: a file is
 parsed once per sweep, and again only if it changes.
 """
 
 from __future__ import annotations
 
 import inspect
-import json
 from collections import abc
 import math
 import types
@@ -229,20 +228,36 @@ def check_job(cfg: Mapping[str, Any]) -> tuple[list[Problem], dict[str, Any]]:
         if isinstance(value, Mapping) and "_target_" in value:
             try:
                 built[key] = instantiate(value, _convert_="all")
-                _validate(built[key], value)  # e.g. parse a trace / data file named by the config
-            except Exception as exc:  # constructor cross-field checks, malformed data files
-                cause = exc.__cause__ or exc
-                problems.append(Problem(key, dict(value), f"{type(cause).__name__}: {cause}"))
+                message = _validate(built[key], value)   # e.g. parse a trace / data file
+            except Exception as exc:  # constructor cross-field checks
+                message = _describe(exc)
+            if message:
+                problems.append(Problem(key, dict(value), message))
     return problems, built
 
 
-_VALIDATED: dict[tuple, BaseException | None] = {}        # validate() outcomes, see _validate
+_VALIDATED: dict[tuple, str | None] = {}        # validate() outcomes (error message or None)
 _VALIDATED_MAX = 4096
 
 
+def _describe(exc: BaseException) -> str:
+    cause = exc.__cause__ or exc
+    return f"{type(cause).__name__}: {cause}"
+
+
+def _freeze(x: Any) -> Any:
+    """A hashable, type-preserving copy of a config value (dict keys sorted)."""
+    if isinstance(x, Mapping):
+        return ("{", tuple(sorted(((repr(k), _freeze(v)) for k, v in x.items()))))
+    if isinstance(x, (list, tuple)):
+        return ("[", tuple(_freeze(v) for v in x))
+    return (type(x).__name__, repr(x))
+
+
 def _file_stamps(node: Any) -> tuple:
-    """(path, size, mtime_ns) of every existing file a config node's strings name, resolved as
-    configs' paths are (``algorithms.paths``)."""
+    """(path, inode, size, mtime_ns, ctime_ns) of every existing file a config node's strings
+    name, resolved as configs' paths are (``algorithms.paths``). ctime changes with any write,
+    rename onto the path or metadata change, and cannot be set back by a user."""
     out = []
     stack = [node]
     while stack:
@@ -256,30 +271,26 @@ def _file_stamps(node: Any) -> tuple:
                 f = resolve_config_path(x)
                 if f.is_file():
                     st = f.stat()
-                    out.append((str(f), st.st_size, st.st_mtime_ns))
+                    out.append((str(f), st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
             except (OSError, ValueError):
                 continue
     return tuple(sorted(out))
 
 
-def _validate(obj: Any, node: Mapping[str, Any]) -> None:
-    """Run ``obj.validate()`` unless the same node naming the same unchanged files has already
-    been validated in this process (then re-raise its error, if it had one)."""
+def _validate(obj: Any, node: Mapping[str, Any]) -> str | None:
+    """The error message of ``obj.validate()`` (None if it passes or there is none), computed
+    once per config node and state of the files it names in this process. Only the message is
+    kept, not the exception (its traceback would hold the parsed file's data alive)."""
     if not callable(getattr(obj, "validate", None)):
-        return
-    try:
-        key = (json.dumps(node, sort_keys=True, default=repr), _file_stamps(node))
-    except (TypeError, ValueError):
-        obj.validate()
-        return
+        return None
+    key = (_freeze(node), _file_stamps(node))
     if key not in _VALIDATED:
         try:
             obj.validate()
-            outcome = None
+            message = None
         except Exception as exc:
-            outcome = exc
+            message = _describe(exc)
         if len(_VALIDATED) >= _VALIDATED_MAX:
             _VALIDATED.clear()
-        _VALIDATED[key] = outcome
-    if _VALIDATED[key] is not None:
-        raise _VALIDATED[key]
+        _VALIDATED[key] = message
+    return _VALIDATED[key]

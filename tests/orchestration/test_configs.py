@@ -61,22 +61,41 @@ def test_every_group_choice_of_each_preset_composes(name):
                 assert group in built
 
 
-def test_a_data_file_is_parsed_once_per_sweep_and_again_when_it_changes(tmp_path):
-    """``validate()`` outcomes are remembered per node and file (size, mtime): a malformed
-    rewrite that keeps both is not re-read (the remembered success stands), one that changes
-    the mtime is, and its error (file and line) is reported on every later check too."""
+class _CountingValidate:
+    """Counts ``validate()`` calls; fails if the file it names contains an ``x``."""
+
+    def __init__(self, path) -> None:
+        self.path, self.calls = path, 0
+
+    def validate(self) -> None:
+        self.calls += 1
+        lines = open(self.path).read().splitlines()
+        if "x" in lines:
+            raise ValueError(f"{self.path}: line {lines.index('x') + 1}: not an integer")
+
+
+def test_a_data_file_is_validated_once_per_sweep_and_again_when_it_changes(tmp_path):
+    """``validate()`` outcomes are remembered per config node and file state: the same node
+    and file are not re-read; a same-size rewrite with its mtime put back is (the key has the
+    ctime, which a user cannot set back); a remembered error is returned again; another node
+    naming the same file is validated on its own."""
     import os
+
+    from runners.validation import _validate
 
     f = tmp_path / "trace.txt"
     f.write_text("1\n2\n3\n")
-    job, _ = resolve_job(compose(["experiment=paging_trace", f"trace.path={f}"]))
-    assert not check_job(job)[0]
+    node = {"_target_": "a.B", "path": str(f)}
+    obj = _CountingValidate(f)
+    assert _validate(obj, node) is None and _validate(obj, node) is None
+    assert obj.calls == 1
     st = f.stat()
-    f.write_text("1\nx\n3\n")                             # malformed, same size
+    f.write_text("1\nx\n3\n")                             # malformed, same size and mtime
     os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))
-    assert not check_job(job)[0]                           # same stamps: not parsed again
-    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
-    for _ in range(2):                                     # parsed; the error is remembered
-        problems = check_job(job)[0]
-        assert [p.key for p in problems] == ["trace"], problems
-        assert "trace.txt" in problems[0].message and "line 2" in problems[0].message
+    message = _validate(obj, node)
+    assert obj.calls == 2 and "trace.txt: line 2" in message and message.startswith("ValueError")
+    assert _validate(obj, node) == message and obj.calls == 2
+    assert _validate(obj, {**node, "n": 3}) == message and obj.calls == 3
+    job, _ = resolve_job(compose(["experiment=paging_trace", f"trace.path={f}"]))
+    problems = check_job(job)[0]                           # the real loader, end to end
+    assert [p.key for p in problems] == ["trace"] and "line 2" in problems[0].message

@@ -71,17 +71,19 @@ def test_runs_are_valid_deterministic_and_marking_is_k_competitive(raw, k, sigma
 
 
 @settings(max_examples=150, deadline=None)
-@given(traces, ks, st.sampled_from(["noisy", "ties", "negative"]), st.integers(0, 5))
+@given(st.lists(st.integers(0, 59), min_size=1, max_size=300), st.integers(1, 45),
+       st.sampled_from(["noisy", "ties", "negative"]), st.integers(0, 5))
 def test_marking_kernels_match_plain_python_simulators(raw, k, preds, seed):
     """Reference: ``_marking_ref`` (dicts, lists and a linear max, same specified choices).
-    Predictions: noisy next arrivals, a few small integers (many ties: the highest slot wins)
-    or negated next arrivals (the sort keys of negative floats)."""
+    Predictions: noisy next arrivals, a few values with many ties (the highest slot wins; -0.0
+    ties with 0.0) or negated next arrivals (the sort keys of negative floats). k up to 45
+    covers the sort's insertion and merge paths; the radix path is the next test's."""
     tr = Trace.from_raw(np.array(raw))
     rng = np.random.default_rng(seed)
     if preds == "noisy":
         pred = NoisyNextArrival(2.0).predict(tr, k, rng)
     elif preds == "ties":
-        pred = rng.integers(0, 3, len(tr)).astype(np.float64)
+        pred = rng.choice([-0.0, 0.0, 1.0, 2.0], len(tr))
     else:
         pred = -PerfectNextArrival().predict(tr, k, rng) - rng.random(len(tr))
     u = rng.random(len(tr))
@@ -95,13 +97,13 @@ def test_marking_kernels_match_plain_python_simulators(raw, k, preds, seed):
     assert (h.tolist(), e.tolist()) == _marking_ref.lnonmarker(ids, list(pred), k, list(u))
 
 
-def test_marking_kernels_match_simulators_past_the_insertion_sort():
-    """Same reference, with k above the sort's insertion-sort cutoff (radix passes run)."""
+def test_marking_kernels_match_simulators_with_radix_sorted_phases():
+    """Same reference, with k past the sort's merge-sort range (radix passes run)."""
     rng = np.random.default_rng(11)
-    tr = Trace.from_raw(rng.zipf(1.2, 6000) % 400)
+    tr = Trace.from_raw(rng.zipf(1.1, 8000) % 1500)
     u = rng.random(len(tr))
     ids = [int(x) for x in tr.ids]
-    for k in (40, 150):
+    for k in (150, 500):
         for pred in (NoisyNextArrival(1.0).predict(tr, k, rng),
                      rng.integers(0, 5, len(tr)).astype(np.float64)):
             h, e = pred_marking_kernel(tr.ids, pred, tr.n_objects, k, u, harmonic(k))
@@ -230,3 +232,13 @@ def test_noisy_predictions_degrade_gracefully(cls):
              for s in range(3)]
         res.append(np.mean(m))
     assert res[0] < res[1]
+
+
+def test_nan_predictions_are_refused_naming_the_request():
+    """NaN has no place in 'largest prediction': refused before any kernel runs."""
+    tr = Trace.from_raw(np.arange(8) % 3)
+    pred = np.arange(8, dtype=np.float64)
+    pred[5] = np.nan
+    for cls in (BlindOracle, PredictiveMarker, LNonMarker):
+        with pytest.raises(ValueError, match=r"NaN at request 5 \(1 in all\)"):
+            cls().run(tr, 2, {"next_arrival": pred}, np.random.default_rng(0))

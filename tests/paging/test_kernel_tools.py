@@ -77,15 +77,17 @@ def _sort_floats(bits, val, key, tkey, tval, cnt):
     _sort.sort_pairs(key, val, m, tkey, tval, cnt)
 
 
-@pytest.mark.parametrize("m", [0, 1, 2, 7, 32, 33, 100, 5000])
+@pytest.mark.parametrize("m", [0, 1, 2, 7, 32, 33, 100, 383, 384, 5000])
 @pytest.mark.parametrize("kind", ["floats", "ints", "ties"])
 def test_sort_pairs_is_numpys_stable_argsort(m, kind):
     """Reference: ``np.argsort(kind="stable")``; values start as 0..m-1, so after the sort they
-    are the argsort (ties in input order). Floats include negatives, infinities and -0.0."""
+    are the argsort (ties in input order). Floats include negatives, infinities and -0.0 (equal
+    to 0.0). The lengths cover the insertion, merge and radix paths and their boundaries."""
     rng = np.random.default_rng(m)
     if kind == "floats":
         x = rng.standard_normal(m) * 10.0 ** rng.integers(-300, 300, m)
         x[rng.random(m) < 0.05] = -0.0
+        x[rng.random(m) < 0.05] = 0.0
         x[rng.random(m) < 0.05] = np.inf
         x[rng.random(m) < 0.05] = -np.inf
     elif kind == "ints":
@@ -95,8 +97,7 @@ def test_sort_pairs_is_numpys_stable_argsort(m, kind):
     key, tkey, tval, cnt = _sort.buffers(max(m, 1))
     val = np.arange(max(m, 1), dtype=np.int32)
     _sort_floats(x.view(np.uint64), val, key, tkey, tval, cnt)
-    # by value, then -0.0 before 0.0 (numpy ties them), then input order
-    order = np.lexsort((np.arange(m), ~np.signbit(x), x))
+    order = np.argsort(x, kind="stable")
     assert val[:m].tolist() == order.tolist()
 
 

@@ -14,8 +14,8 @@ The per-operation functions are leaves (they call no other jitted function) and 
 ``inline="always"``: numba's IR inlining binds array arguments to new variables whose atomic
 reference counting survives in a large kernel (it cost more than the kernel's own work in
 Trust&Doubt), while a plain call passes arrays borrowed (and LLVM may inline it).
-Numba's cache keys a kernel on its own source file only: after editing this module delete the
-``__pycache__/*.nbi``/``*.nbc`` files of the modules that import it.
+Numba's cache keys a kernel on its own source file only; ``algorithms._jit_cache`` drops the
+package's caches when this module changes.
 """
 
 from __future__ import annotations

@@ -19,6 +19,11 @@ def prediction(predictions: Mapping[str, np.ndarray], kind: str, trace: Trace,
     arr = np.ascontiguousarray(predictions[kind], dtype=dtype)
     if arr.shape != (len(trace),):
         raise ValueError(f"predictions[{kind!r}]: shape {arr.shape}, expected ({len(trace)},)")
+    if arr.dtype.kind == "f":
+        bad = np.flatnonzero(np.isnan(arr))
+        if bad.size:
+            raise ValueError(f"predictions[{kind!r}]: NaN at request {bad[0]} ({bad.size} in "
+                             "all); allowed: numbers (+-inf included), NaN has no order")
     return arr
 
 

@@ -6,8 +6,8 @@
   ``algorithms.paging.classic._heap`` with negated keys.
 * ``harmonic(k)`` = H_k.
 
-The functions are inlined into the kernels (after editing this module, delete the numba cache
-files of the modules that import it; see ``classic._heap``). Randomness: kernels never draw;
+The functions are inlined into the kernels (``algorithms._jit_cache`` drops stale caches after
+an edit here). Randomness: kernels never draw;
 they read a pre-drawn uniform ``u`` in [0, 1) and pick ``arr[int(u * size)]`` (the policy
 draws ``u`` from the Generator it is given).
 """

@@ -46,8 +46,8 @@ hierarchical 64-ary bitsets (``_bitset``), exact because ties cannot occur: over
 times t (the page is ids[t]) for the ancient pages outside / inside P_t and the pick set
 (S u M) - P_t - {p_q} (by last request) and the real cache minus V (by load time); over
 priority ranks for the unmarked stale pages in V (min) and outside V and T (max), the stale
-pages being ranked at the phase start (``_sort``'s radix sort by page id to hand out the
-uniforms, bucket sort by value). The sets change at the same points and by the same membership rules as in
+pages being ranked at the phase start (``_sort`` by page id to hand out the uniforms, bucket
+sort by value). The sets change at the same points and by the same membership rules as in
 the indexed-heap kernel this one replaced, so outputs and error codes agree for any
 predictions, valid or not. Doubted intervals are scheduled in per-arrival-count buckets (a
 trusted q's p_q is never in V after a request, so only doubted intervals need scheduling).

@@ -6,9 +6,9 @@ entries) and by the learning-augmented kernels (items = pages). With distinct ke
 is implementation-independent; with ties, the victim depends on the heap's arrangement.
 
 The functions are inlined into the calling kernels (a call per heap operation costs about as
-much as the operation). Numba's on-disk cache keys each kernel on its own source file only:
-after editing this module, delete the ``__pycache__/*.nbi``/``*.nbc`` files of the modules
-that import it, or they keep running the old code.
+much as the operation). Numba's on-disk cache keys each kernel on its own source file only;
+``algorithms._jit_cache`` drops the package's caches when this module changes, so importers
+do not keep running old code.
 """
 
 from __future__ import annotations

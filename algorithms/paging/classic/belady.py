@@ -9,8 +9,7 @@ Kernel: a 4-ary min-heap of the k cached pages whose entries pack (priority << b
 one int64 (b = bits for a page id), priority = n + n_pages - next_arrival for pages requested
 again and the page id otherwise, so the smallest entry is the victim; ``pos[page]`` is the
 page's heap index. One array compare per heap level, O(log k) per request; the position of
-the page requested ``AHEAD`` steps later is prefetched (``_prefetch``; after editing that module,
-delete this module's numba cache files, as ``classic._heap`` explains).
+the page requested ``AHEAD`` steps later is prefetched (``_prefetch``).
 """
 
 from __future__ import annotations

@@ -13,8 +13,8 @@ algorithm is k-competitive. Which unmarked page is evicted:
 
 Kernel: a linked list of cached pages (load or recency order); at a phase start the cached
 pages are copied in list order into a candidate array and a pointer walks it, skipping pages
-marked since; O(k) per phase, amortized O(1) per request (a phase has at least k requests); the state of the page
-requested ``AHEAD`` steps later is prefetched.
+marked since; O(k) per phase, amortized O(1) per request (a phase has at least k
+requests); the state of the page requested ``AHEAD`` steps later is prefetched.
 """
 
 from __future__ import annotations
