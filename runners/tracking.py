@@ -20,6 +20,7 @@ import logging
 import os
 import socket
 import subprocess
+import threading
 import tempfile
 import time
 from dataclasses import dataclass
@@ -325,9 +326,37 @@ def configure_http(tracking: Mapping[str, Any]) -> None:
             os.environ[env] = str(int(tracking[key]))        # MLflow parses these as integers
 
 
+def create_sqlite_store(uri: str) -> None:
+    """Create a missing sqlite store all at once: migrate a private file, then link it into
+    place (``os.link`` never overwrites). MLflow migrates a new sqlite file in place, step by
+    step, so anything else opening it meanwhile (a second driver, the UI, a test polling the
+    store) ran the same migrations concurrently and one of them failed with "table
+    _alembic_tmp_... already exists"; now others see no file or a complete one."""
+    if not uri.startswith("sqlite:///"):
+        return
+    path = Path(uri[len("sqlite:///"):].split("?", 1)[0])
+    if path.exists() or str(path) in ("", ":memory:"):
+        return
+    from mlflow.store.tracking import DEFAULT_LOCAL_FILE_AND_ARTIFACT_PATH
+    from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.init")
+    try:
+        store = SqlAlchemyStore(f"sqlite:///{tmp}", DEFAULT_LOCAL_FILE_AND_ARTIFACT_PATH)
+        store.engine.dispose()
+        try:
+            os.link(tmp, path)
+        except FileExistsError:                 # another process created it first: use theirs
+            pass
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def client_for(uri: str):
     from mlflow.tracking import MlflowClient
 
+    create_sqlite_store(uri)
     client = MlflowClient(tracking_uri=uri)
     for name in ("alembic", "mlflow"):       # after import: mlflow sets its own levels on import
         logging.getLogger(name).setLevel(logging.WARNING)

@@ -165,3 +165,31 @@ def test_tracking_server_down_mid_sweep_nothing_lost_after_sync(store, tmp_path)
     again = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0 and f"{n_jobs} of {n_jobs} job(s) already FINISHED" in again.stderr
     server.stop()
+
+
+def test_concurrent_first_use_of_a_new_sqlite_store(tmp_path):
+    """Four processes open one not-yet-existing sqlite store at once (two drivers, the UI, a
+    poller). MLflow migrates a new file in place, so without ``create_sqlite_store`` they ran
+    the migrations concurrently and most failed ('table _alembic_tmp_... already exists'; this
+    took down the first driver of the driver-kill test). All must succeed, leave one store at
+    MLflow's head revision and no temporary files, in each of three rounds."""
+    import sqlite3
+    import sys
+
+    from alembic.script import ScriptDirectory
+    from mlflow.store.db.utils import _get_alembic_config
+
+    snippet = "import sys; from runners.tracking import client_for; client_for(sys.argv[1]).search_experiments()"
+    for round_ in range(3):
+        folder = tmp_path / f"r{round_}"
+        folder.mkdir()
+        uri = f"sqlite:///{folder / 'mlflow.db'}"
+        procs = [subprocess.Popen([sys.executable, "-c", snippet, uri], cwd=ROOT, stderr=subprocess.PIPE,
+                                  text=True) for _ in range(4)]
+        errors = [p.communicate(timeout=300)[1] for p in procs]
+        assert all(p.returncode == 0 for p in procs), [e[-1500:] for e in errors if e]
+        assert sorted(f.name for f in folder.iterdir()) == ["mlflow.db"]
+        with sqlite3.connect(folder / "mlflow.db") as db:
+            version = db.execute("select version_num from alembic_version").fetchall()
+        head = ScriptDirectory.from_config(_get_alembic_config(uri)).get_current_head()
+        assert version == [(head,)]
