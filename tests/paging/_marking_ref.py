@@ -25,94 +25,102 @@ def _pick(lst, u):
     return lst[min(int(u * len(lst)), len(lst) - 1)]
 
 
-def _max_pred(unmarked, key):
-    return max(unmarked, key=lambda s: (key[s], s))
+class _Cache:
+    """Slots (filled in order, a loaded page takes its victim's slot), the unmarked list and
+    the prediction made at each slot's latest request."""
+
+    def __init__(self):
+        self.slots, self.where, self.key, self.unmarked = [], {}, {}, []
+
+    def hit(self, p, pred_t):
+        """Serve p if cached (marking it, recording its prediction); True on a hit."""
+        if p not in self.where:
+            return False
+        s = self.where[p]
+        _remove(self.unmarked, s)
+        self.key[s] = pred_t
+        return True
+
+    def unmark_all(self):
+        self.unmarked = list(range(len(self.slots)))
+
+    def largest(self):
+        return max(self.unmarked, key=lambda s: (self.key[s], s))
+
+    def load(self, p, pred_t, s=None):
+        """Load p into slot s, evicting its page (returned), or into a new slot (-1)."""
+        ev = -1
+        if s is None:
+            s = len(self.slots)
+            self.slots.append(None)
+        else:
+            ev = self.slots[s]
+            _remove(self.unmarked, s)
+            del self.where[ev]
+        self.slots[s] = p
+        self.where[p] = s
+        self.key[s] = pred_t
+        return ev
 
 
 def pred_marking(ids, pred, k, u, cap):
     """(hits, evicted) of marking with chains (Predictive Marker: cap = H_k; LMarker: 0)."""
-    slots, where, key = [], {}, {}
-    unmarked, stale, chain_of, chains = [], set(), {}, []
+    c = _Cache()
+    stale, chain_of, chains = set(), {}, []
     hits, evicted = [], []
     for t, p in enumerate(ids):
-        if p in where:
-            s = where[p]
-            _remove(unmarked, s)
-            key[s] = pred[t]
-            hits.append(True)
+        hits.append(c.hit(p, pred[t]))
+        if hits[-1]:
             evicted.append(-1)
             continue
-        hits.append(False)
-        ev = -1
-        if len(slots) == k:
-            if not unmarked:                              # new phase
-                unmarked = list(range(k))
-                stale = set(slots)
+        s = None
+        if len(c.slots) == k:
+            if not c.unmarked:                            # new phase
+                c.unmark_all()
+                stale = set(c.slots)
                 chains = []
             if p not in stale:                            # clean miss: a new chain
-                c = len(chains)
+                chain = len(chains)
                 chains.append(1)
                 random = False
             else:
-                c = chain_of[p]
-                chains[c] += 1
-                random = chains[c] > cap
-            s = _pick(unmarked, u[t]) if random else _max_pred(unmarked, key)
-            ev = slots[s]
-            chain_of[ev] = c
-            _remove(unmarked, s)
-            del where[ev]
-        else:
-            s = len(slots)
-            slots.append(None)
-        evicted.append(ev)
-        slots[s] = p
-        where[p] = s
-        key[s] = pred[t]
+                chain = chain_of[p]
+                chains[chain] += 1
+                random = chains[chain] > cap
+            s = _pick(c.unmarked, u[t]) if random else c.largest()
+            chain_of[c.slots[s]] = chain
+        evicted.append(c.load(p, pred[t], s))
     return hits, evicted
 
 
 def lnonmarker(ids, pred, k, u):
     """(hits, evicted) of Rohatgi's raw LNonMarker rule on the k-phase partition."""
-    slots, where, key = [], {}, {}
-    unmarked, stale, phase_pages, evictor = [], set(), set(), {}
+    c = _Cache()
+    stale, phase_pages, evictor = set(), set(), {}
     hits, evicted = [], []
     for t, p in enumerate(ids):
         if p not in phase_pages and len(phase_pages) == k:   # (k+1)-th distinct page
             phase_pages = set()
-            stale = set(slots)
-            unmarked = list(range(len(slots)))
+            stale = set(c.slots)
+            c.unmark_all()
             evictor = {}
         phase_pages.add(p)
-        if p in where:
-            s = where[p]
-            _remove(unmarked, s)
-            key[s] = pred[t]
-            hits.append(True)
+        hits.append(c.hit(p, pred[t]))
+        if hits[-1]:
             evicted.append(-1)
             continue
-        hits.append(False)
-        ev = -1
-        if len(slots) == k:
+        s = None
+        if len(c.slots) == k:
             if p in stale:
                 q = evictor.get(p)
-                whole = (q is not None and q not in stale) or not unmarked
-                s = None if whole else _pick(unmarked, u[t])
-            elif unmarked:
-                whole, s = False, _max_pred(unmarked, key)
+                whole = (q is not None and q not in stale) or not c.unmarked
+                s = None if whole else _pick(c.unmarked, u[t])
+            elif c.unmarked:
+                whole, s = False, c.largest()
             else:
                 whole = True
             if whole:
                 s = min(int(u[t] * k), k - 1)
-            _remove(unmarked, s)
-            ev = slots[s]
-            evictor[ev] = p
-            del where[ev]
-        else:
-            s = len(slots)
-            slots.append(None)
-        evicted.append(ev)
-        slots[s] = p
-        where[p] = s
-        key[s] = pred[t]
+            evictor[c.slots[s]] = p
+        evicted.append(c.load(p, pred[t], s))
     return hits, evicted

@@ -22,13 +22,11 @@ request, ties going to the highest slot. The unmarked slots form a list, slots 0
 order at a phase start, from which a removal moves the last entry into the hole; a random
 unmarked page is entry floor(u_t * size).
 
-Data: an unmarked page is never requested again in its phase (that would mark it), so its
-prediction is fixed until the phase ends: a phase start sorts the k slots by prediction
-(``_sort``, radix) and a pointer walks down that order past marked and evicted slots, O(k)
-per phase in total. Every per-slot array has k entries and stays in the CPU cache; per page
-there is one packed row (slot, phase in which it was made stale, chain of an evicted page).
-Phase and chain membership are stamped with the phase number, so a phase start costs O(k)
-and a request O(1) amortized.
+Data: the unmarked slots and their order by prediction are ``_by_prediction``'s (a sort at
+the phase start, then a pointer: O(k) a phase). Every per-slot array has k entries and stays
+in the CPU cache; per page there is one packed row (slot, phase in which it was made stale,
+chain of an evicted page). Phase and chain membership are stamped with the phase number, so a
+request costs O(1) amortized.
 """
 
 from __future__ import annotations
@@ -37,7 +35,7 @@ import numpy as np
 from algorithms.paging._loop import loop
 from algorithms.paging._prefetch import AHEAD, prefetch
 from algorithms.paging import _sort
-from algorithms.paging.augmented import _ds
+from algorithms.paging.augmented import _by_prediction, _ds
 
 
 def pred_marking_kernel(ids: np.ndarray, pred: np.ndarray, n_pages: int, k: int,
@@ -50,14 +48,10 @@ def pred_marking_kernel(ids: np.ndarray, pred: np.ndarray, n_pages: int, k: int,
     # one row per page, so a request touches one cache line: slot (-1: not cached), phase in
     # which the page is stale, chain of an evicted page
     pg = np.full((n_pages, 4), -1, dtype=np.int32 if max(n, n_pages) < 2**31 else np.int64)
-    per_slot = (np.empty(k, dtype=np.int32),             # page in the slot
-                np.empty(k, dtype=np.int32), np.full(k, -1, dtype=np.int32),   # unmarked slots
-                np.zeros(k, dtype=np.uint64),            # sort key of the latest prediction
-                np.empty(k, dtype=np.int32),             # slots by prediction (phase start)
-                np.zeros(k + 1, dtype=np.int64))         # chain lengths
     pred = np.ascontiguousarray(pred, dtype=np.float64)
-    _marking_loop(ids, pred.view(np.uint64), k, u, cap, hits, evicted, pg, *per_slot,
-                  *_sort.buffers(k))
+    _marking_loop(ids, pred.view(np.uint64), k, u, cap, hits, evicted, pg,
+                  np.zeros(k + 1, dtype=np.int64),           # chain lengths
+                  *_by_prediction.slot_arrays(k))
     return hits, evicted
 
 
@@ -65,8 +59,8 @@ SLOT, STALE, CHAIN = 0, 1, 2                      # columns of the per-page rows
 
 
 @loop
-def _marking_loop(ids, pred_bits, k, u, cap, hits, evicted, pg, page_of, uarr, upos, predkey,
-                  order, chain_len, okey, tkey, tval, cnt):
+def _marking_loop(ids, pred_bits, k, u, cap, hits, evicted, pg, chain_len, page_of, uarr, upos,
+                  predkey, order, okey, tkey, tval, cnt):
     n = len(ids)
     ncache = 0
     nun = 0
@@ -88,13 +82,8 @@ def _marking_loop(ids, pred_bits, k, u, cap, hits, evicted, pg, page_of, uarr, u
             if nun == 0:                            # new phase
                 phase += 1
                 nchains = 0
-                for q in range(k):
-                    pg[page_of[q], STALE] = phase
-                    nun = _ds.set_add(uarr, upos, nun, q)
-                    order[q] = q
-                    okey[q] = predkey[q]
-                _sort.sort_pairs(okey, order, k, tkey, tval, cnt)
-                top = k - 1
+                nun, top = _by_prediction.start(pg, STALE, phase, page_of, k, uarr, upos, nun,
+                                                order, predkey, okey, tkey, tval, cnt)
             if pg[p, STALE] != phase:               # clean miss: new chain
                 c = nchains
                 nchains += 1
@@ -107,9 +96,7 @@ def _marking_loop(ids, pred_bits, k, u, cap, hits, evicted, pg, page_of, uarr, u
             if random:
                 s = _ds.set_pick(uarr, nun, u[t])
             else:
-                while upos[order[top]] < 0:         # skip marked and evicted slots
-                    top -= 1
-                s = order[top]
+                s, top = _by_prediction.largest(order, upos, top)
             v = page_of[s]
             pg[v, CHAIN] = c
             nun = _ds.set_remove(uarr, upos, nun, s)

@@ -19,9 +19,10 @@ Choices (as in ``_pred_marking``, and mirrored by ``tests/paging/_marking_ref.py
 0..k-1 filled in order, a loaded page takes its victim's slot; the largest prediction is the
 one made at a page's latest request, ties to the highest slot; a random cached page is slot
 floor(u_t * k); a random unmarked page is entry floor(u_t * size) of the unmarked list (slots
-in order at a phase start, a removal moves the last entry into the hole). Unmarked pages keep
-their prediction through the phase, so the phase start sorts the slots by it (radix) and a
-pointer walks down that order: O(k) a phase, O(1) amortized a request.
+in order at a phase start, a removal moves the last entry into the hole). The unmarked slots
+and their order by prediction are ``_by_prediction``'s: O(k) a phase, O(1) amortized a
+request. (A phase here starts whether or not pages are still unmarked, and before the cache
+is full the cached slots are 0..ncache-1.)
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from algorithms.constraints import Positive
 from algorithms.paging._loop import loop
 from algorithms.paging._prefetch import AHEAD, prefetch
 from algorithms.paging import _sort
-from algorithms.paging.augmented import _ds
+from algorithms.paging.augmented import _by_prediction, _ds
 from algorithms.paging.augmented._common import cache_size, n_slots, outcome, prediction
 from algorithms.paging.augmented.combiners import CombineDeterministic
 from algorithms.paging.classic.random_marker import RandomMarker
@@ -51,13 +52,9 @@ def lnonmarker_kernel(ids: np.ndarray, pred: np.ndarray, n_pages: int, k: int,
     # the latest request, phase in which the page is stale, page that evicted it and the phase
     # it did so in
     pg = np.full((n_pages, 8), -1, dtype=np.int32 if max(n, n_pages) < 2**31 else np.int64)
-    per_slot = (np.empty(k, dtype=np.int32),             # page in the slot
-                np.empty(k, dtype=np.int32), np.full(k, -1, dtype=np.int32),   # unmarked slots
-                np.zeros(k, dtype=np.uint64),            # sort key of the latest prediction
-                np.empty(k, dtype=np.int32))             # slots by prediction (phase start)
     pred = np.ascontiguousarray(pred, dtype=np.float64)
-    _lnonmarker_loop(ids, pred.view(np.uint64), k, u, hits, evicted, pg, *per_slot,
-                     *_sort.buffers(k))
+    _lnonmarker_loop(ids, pred.view(np.uint64), k, u, hits, evicted, pg,
+                     *_by_prediction.slot_arrays(k))
     return hits, evicted
 
 
@@ -82,14 +79,8 @@ def _lnonmarker_loop(ids, pred_bits, k, u, hits, evicted, pg, page_of, uarr, upo
             if distinct == k + 1:                   # new phase starts at this request
                 phase += 1
                 distinct = 1
-                nun = _ds.set_clear(uarr, upos, nun)
-                for q in range(ncache):             # the cached slots are 0..ncache-1
-                    pg[page_of[q], STALE] = phase
-                    nun = _ds.set_add(uarr, upos, nun, q)
-                    order[q] = q
-                    okey[q] = predkey[q]
-                _sort.sort_pairs(okey, order, ncache, tkey, tval, cnt)
-                top = ncache - 1
+                nun, top = _by_prediction.start(pg, STALE, phase, page_of, ncache, uarr, upos,
+                                                nun, order, predkey, okey, tkey, tval, cnt)
             pg[p, SEEN] = phase
         s = pg[p, SLOT]
         if s >= 0:
@@ -105,9 +96,7 @@ def _lnonmarker_loop(ids, pred_bits, k, u, hits, evicted, pg, page_of, uarr, upo
                     if not whole:
                         s = _ds.set_pick(uarr, nun, u[t])
                 elif nun > 0:
-                    while upos[order[top]] < 0:     # skip marked and evicted slots
-                        top -= 1
-                    s = order[top]
+                    s, top = _by_prediction.largest(order, upos, top)
                 else:
                     whole = True
                 if whole:
