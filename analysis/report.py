@@ -144,6 +144,28 @@ def _md_table(df: pd.DataFrame) -> str:
     return "\n".join(out) + "\n"
 
 
+def code_versions(runs: pd.DataFrame) -> str:
+    """The report line on the code that computed the runs (their ``git_commit`` / ``git_dirty``
+    tags). A resumed sweep keeps jobs finished by earlier code, so a sweep can mix versions of
+    an algorithm; that is flagged, as are runs made with uncommitted changes (their numbers are
+    not reproducible from the commit alone)."""
+    if runs.empty or "tags.git_commit" not in runs:
+        return "- code: unknown (the runs have no git_commit tag)"
+    commits = runs["tags.git_commit"].fillna("unknown").astype(str)
+    dirty = (runs["tags.git_dirty"].astype(str) == "true") if "tags.git_dirty" in runs \
+        else pd.Series(False, index=runs.index)
+    parts = []
+    for commit, n in commits.value_counts().items():
+        d = int(dirty[commits == commit].sum())
+        name = "no recorded commit" if commit == "unknown" else f"`{commit[:12]}`"
+        parts.append(f"{name} ({n} run{'s' * (n != 1)}"
+                     + (f", {d} with uncommitted changes" if d else "") + ")")
+    if len(parts) == 1:
+        return f"- code: {parts[0]}"
+    return (f"- **code: {len(parts)} versions**: {', '.join(parts)}. Jobs kept from an earlier "
+            "sweep ran older code; `+force=true` re-runs them with the current one")
+
+
 def make_report(cfg: DictConfig, sweep_id: str | None = None, out_root: Path | None = None) -> Path:
     meta = OmegaConf.to_container(cfg.meta, resolve=True)
     uri = cfg.tracking.uri
@@ -185,7 +207,8 @@ def make_report(cfg: DictConfig, sweep_id: str | None = None, out_root: Path | N
     lines = [f"# {meta['name']} — sweep {sid}", "",
              f"- MLflow: experiment `{meta['name']}`, parent run `{parent.info.run_id}`, store `{uri}`",
              f"- jobs: {len(runs)} ({', '.join(f'{v} {k}' for k, v in status.items())})",
-             f"- varying keys: {', '.join(data.keys) or '(none)'}; pooled over seeds × reps", "",
+             f"- varying keys: {', '.join(data.keys) or '(none)'}; pooled over seeds × reps",
+             code_versions(runs), "",
              "## Claims", ""]
     vt = pd.DataFrame([{"claim": v.claim, "verdict": "PASS" if v.passed else "FAIL", "measured": v.measured,
                         "criterion": v.expected} for v in verdicts])
