@@ -20,7 +20,13 @@ import pandas as pd
 
 
 def _client(uri: str):
+    """A client for reading ``uri``; a local sqlite store that does not exist is reported
+    (``SweepNotFound``), not created empty as MLflow would."""
     import logging
+
+    if uri.startswith("sqlite:///") and not Path(uri[len("sqlite:///"):].split("?", 1)[0]).exists():
+        raise SweepNotFound(f"no tracking store at {uri}: run a sweep first (`simlab run "
+                            "experiment=...`), or name the store with tracking.uri=...")
 
     from mlflow.tracking import MlflowClient
 

@@ -108,7 +108,13 @@ def _report(args: Sequence[str]) -> int:
     except UnknownExperiment as exc:
         sys.stderr.write(f"simlab: {exc}\n")
         return 2
-    out = make_report(cfg, sweep_id=sweep_id)
+    from analysis.load import SweepNotFound
+
+    try:
+        out = make_report(cfg, sweep_id=sweep_id)
+    except SweepNotFound as exc:
+        sys.stderr.write(f"simlab report: {exc}\n")
+        return 2
     print(f"report written to {out}")
     return 0
 

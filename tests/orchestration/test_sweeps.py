@@ -97,3 +97,12 @@ def test_bad_config_rejected_before_anything_runs(store, overrides, expected):
     assert proc.returncode != 0
     assert expected in proc.stderr, proc.stderr[-2000:]
     assert not (store.path / "mlflow.db").exists()       # nothing logged, not even a store
+
+
+def test_report_before_any_run_is_a_clear_error_and_creates_nothing(store):
+    """`simlab report` on a store that does not exist yet (a typo in tracking.uri, or no sweep
+    run) says so in one line, exits 2 and does not create an empty store."""
+    proc = store.run("experiment=probe", sub="report")
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert "no tracking store at" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (store.path / "mlflow.db").exists()
