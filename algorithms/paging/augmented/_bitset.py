@@ -87,26 +87,11 @@ def delete(bits, off, x):
 
 @njit(cache=True)
 def assign(bits, off, x, want):
-    """Insert x if ``want``, else delete it (the two bodies are repeated: a leaf function)."""
+    """Insert x if ``want``, else delete it."""
     if want:
-        for lev in range(len(off)):
-            w = off[lev] + (x >> 6)
-            old = bits[w]
-            bits[w] = old | (_ONE << np.uint64(x & 63))
-            if old != _ZERO:
-                break
-            x >>= 6
+        insert(bits, off, x)
     else:
-        for lev in range(len(off)):
-            w = off[lev] + (x >> 6)
-            old = bits[w]
-            new_ = old & ~(_ONE << np.uint64(x & 63))
-            if new_ == old:
-                break
-            bits[w] = new_
-            if new_ != _ZERO:
-                break
-            x >>= 6
+        delete(bits, off, x)
 
 
 @njit(cache=True)
