@@ -74,8 +74,7 @@ def _marking_loop(ids, pred_bits, k, u, cap, hits, evicted, pg, chain_len, page_
         s = pg[p, SLOT]
         if s >= 0:
             hits[t] = True
-            if upos[s] >= 0:                        # mark
-                nun = _ds.set_remove(uarr, upos, nun, s)
+            nun = _ds.set_remove(uarr, upos, nun, s)    # mark (a no-op if marked)
             predkey[s] = _sort.float_key(pred_bits[t])
             continue
         if ncache == k:

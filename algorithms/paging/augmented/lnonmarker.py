@@ -85,8 +85,7 @@ def _lnonmarker_loop(ids, pred_bits, k, u, hits, evicted, pg, page_of, uarr, upo
         s = pg[p, SLOT]
         if s >= 0:
             hits[t] = True
-            if upos[s] >= 0:                        # mark
-                nun = _ds.set_remove(uarr, upos, nun, s)
+            nun = _ds.set_remove(uarr, upos, nun, s)    # mark (a no-op if marked)
         else:
             if ncache == k:
                 whole = False                       # a random page of the whole cache
@@ -101,8 +100,7 @@ def _lnonmarker_loop(ids, pred_bits, k, u, hits, evicted, pg, page_of, uarr, upo
                     whole = True
                 if whole:
                     s = min(int(u[t] * k), k - 1)
-                if upos[s] >= 0:
-                    nun = _ds.set_remove(uarr, upos, nun, s)
+                nun = _ds.set_remove(uarr, upos, nun, s)
                 v = page_of[s]
                 pg[v, SLOT] = -1
                 pg[v, EVICTOR] = p
