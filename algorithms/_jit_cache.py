@@ -1,7 +1,7 @@
 """Keep numba's on-disk cache honest about code compiled in from other modules.
 
 Numba keys a cached kernel on its own source file only, but kernels here inline or call
-helpers from other modules (``paging/_sort``, ``augmented/_ds``, ``classic/_heap``,
+helpers from other modules (``paging/_sort``, ``paging/_ds``, ``classic/_heap``,
 ``augmented/_bitset``, the ``_prefetch`` intrinsics ...): after an edit to a helper the old
 machine code kept running, silently (a review caught a kernel still using a replaced sort).
 ``check()`` fingerprints every module that defines numba code and, when the fingerprint

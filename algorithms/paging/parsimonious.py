@@ -63,7 +63,7 @@ from algorithms.constraints import Interval
 from algorithms.paging import _sort
 from algorithms.paging._loop import loop
 from algorithms.paging._prefetch import AHEAD, prefetch
-from algorithms.paging.augmented import _ds
+from algorithms.paging import _ds
 from algorithms.paging.augmented._common import check_k, n_slots, outcome, prediction
 from algorithms.paging.core import PagingOutcome, Trace
 from algorithms.paging.classic.belady import Belady

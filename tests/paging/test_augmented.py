@@ -12,7 +12,7 @@ from algorithms.paging.augmented.blind_oracle import BlindOracle
 from algorithms.paging.augmented.combiners import (DetFtP, RobustFtP, combine,
                                                    combine_kernel)
 from algorithms.paging.augmented.lmarker import LMarker
-from algorithms.paging.augmented._ds import harmonic
+from algorithms.paging._ds import harmonic
 from algorithms.paging.augmented._pred_marking import pred_marking_kernel
 from algorithms.paging.augmented.lnonmarker import LNonMarker, LNonMarkerRaw, lnonmarker_kernel
 from algorithms.paging.augmented.predictive_marker import PredictiveMarker

@@ -10,7 +10,7 @@ from hypothesis import given, settings, strategies as st
 from tests.paging._partb_ref import belady, replay_valid
 from tests.paging._trust_doubt_ref import trust_doubt_reference
 from algorithms.paging.augmented import _bitset
-from algorithms.paging.augmented._ds import harmonic
+from algorithms.paging._ds import harmonic
 from algorithms.paging.augmented.trust_doubt import (TrustDoubt, _kernel, _rows,
                                                      trust_doubt_kernel)
 from algorithms.paging.classic.belady import Belady

@@ -2,5 +2,5 @@
 
 Every policy follows ``algorithms.paging.core.PagingPolicy``: ``requires`` names the prediction
 kinds it reads and ``run(trace, k, predictions, rng)`` returns a ``PagingOutcome``. Kernels are
-numba loops over array data structures (``_ds``); randomness is pre-drawn from ``rng``.
+numba loops over array data structures (``paging/_ds``); randomness is pre-drawn from ``rng``.
 """

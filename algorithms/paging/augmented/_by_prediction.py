@@ -21,7 +21,7 @@ import numpy as np
 from numba import njit
 
 from algorithms.paging import _sort
-from algorithms.paging.augmented import _ds
+from algorithms.paging import _ds
 
 
 def slot_arrays(k: int) -> tuple:

@@ -35,7 +35,8 @@ import numpy as np
 from algorithms.paging._loop import loop
 from algorithms.paging._prefetch import AHEAD, prefetch
 from algorithms.paging import _sort
-from algorithms.paging.augmented import _by_prediction, _ds
+from algorithms.paging import _ds
+from algorithms.paging.augmented import _by_prediction
 
 
 def pred_marking_kernel(ids: np.ndarray, pred: np.ndarray, n_pages: int, k: int,

@@ -34,7 +34,7 @@ import numpy as np
 from algorithms.constraints import Interval, Positive
 from algorithms.paging._loop import loop
 from algorithms.paging._prefetch import AHEAD, prefetch
-from algorithms.paging.augmented import _ds
+from algorithms.paging import _ds
 from algorithms.paging.augmented._common import check_k, n_slots, outcome
 from algorithms.paging.augmented.blind_oracle import BlindOracle
 from algorithms.paging.classic import _heap

@@ -35,7 +35,8 @@ from algorithms.constraints import Positive
 from algorithms.paging._loop import loop
 from algorithms.paging._prefetch import AHEAD, prefetch
 from algorithms.paging import _sort
-from algorithms.paging.augmented import _by_prediction, _ds
+from algorithms.paging import _ds
+from algorithms.paging.augmented import _by_prediction
 from algorithms.paging.augmented._common import cache_size, n_slots, outcome, prediction
 from algorithms.paging.augmented.combiners import CombineDeterministic
 from algorithms.paging.classic.random_marker import RandomMarker

@@ -16,7 +16,7 @@ import numpy as np
 
 from algorithms.constraints import NonNegative
 from algorithms.paging.augmented._common import cache_size, n_slots, outcome, prediction
-from algorithms.paging.augmented._ds import harmonic
+from algorithms.paging._ds import harmonic
 from algorithms.paging.augmented._pred_marking import pred_marking_kernel
 from algorithms.paging.core import PagingOutcome, Trace
 

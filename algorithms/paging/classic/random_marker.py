@@ -10,8 +10,9 @@ m = the list's length: a uniform choice, fully specified, so a plain-Python refe
 the same list and consuming the same draws (``reference.random_marker``) makes the same
 choices.
 
-Kernel: the list and each slot's index in it (k entries each, in the CPU cache); marking,
-eviction and selection are O(1), a phase start O(k) (a phase has at least k requests).
+Kernel: the list and each slot's index in it (``_ds``'s swap-remove set; k entries each, in
+the CPU cache); marking, eviction and selection are O(1), a phase start O(k) (a phase has at
+least k requests).
 (Ranking the unmarked slots in slot order with a Fenwick tree, as before, took O(log k)
 unpredictable branches per operation: 6x slower on the benchmark's 10 M request trace.)
 """
@@ -21,8 +22,8 @@ from __future__ import annotations
 from typing import Mapping
 
 import numpy as np
-from numba import njit
 
+from algorithms.paging import _ds
 from algorithms.paging._loop import loop
 from algorithms.paging._prefetch import AHEAD, prefetch
 from algorithms.paging.classic._common import cache_size, n_slots, outcome
@@ -42,18 +43,6 @@ def random_marker_kernel(ids: np.ndarray, n_pages: int, k: int, u: np.ndarray):
     return hits, evicted
 
 
-@njit(cache=True, inline="always")
-def _unlist(unmarked, where, size, i):
-    """Remove entry i (moving the last entry into its place); returns the new size."""
-    size -= 1
-    s = unmarked[i]
-    last = unmarked[size]
-    unmarked[i] = last
-    where[last] = i
-    where[s] = -1
-    return size
-
-
 @loop
 def _random_marker_loop(ids, k, u, hits, evicted, slot_of, page_of, unmarked, where):
     n = len(ids)
@@ -66,8 +55,7 @@ def _random_marker_loop(ids, k, u, hits, evicted, slot_of, page_of, unmarked, wh
         s = slot_of[p]
         if s >= 0:
             hits[t] = True
-            if where[s] >= 0:                     # mark
-                size = _unlist(unmarked, where, size, where[s])
+            size = _ds.set_remove(unmarked, where, size, s)     # mark (a no-op if marked)
             continue
         if count < k:
             s = count
@@ -75,14 +63,9 @@ def _random_marker_loop(ids, k, u, hits, evicted, slot_of, page_of, unmarked, wh
         else:
             if size == 0:                         # all marked: new phase
                 for i in range(k):
-                    unmarked[i] = i
-                    where[i] = i
-                size = k
-            j = int(u[t] * size)
-            if j >= size:
-                j = size - 1
-            s = unmarked[j]
-            size = _unlist(unmarked, where, size, j)
+                    size = _ds.set_add(unmarked, where, size, i)
+            s = _ds.set_pick(unmarked, size, u[t])
+            size = _ds.set_remove(unmarked, where, size, s)
             v = page_of[s]
             evicted[t] = v
             slot_of[v] = -1

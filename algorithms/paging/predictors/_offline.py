@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from algorithms.paging.augmented import _ds
+from algorithms.paging import _ds
 from algorithms.paging.classic import _heap
 
 

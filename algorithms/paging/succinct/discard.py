@@ -45,7 +45,7 @@ from algorithms.constraints import Positive
 from algorithms.paging import _sort
 from algorithms.paging._loop import loop
 from algorithms.paging._prefetch import AHEAD, prefetch
-from algorithms.paging.augmented import _ds
+from algorithms.paging import _ds
 from algorithms.paging.augmented._common import check_k, n_slots, outcome, prediction
 from algorithms.paging.augmented.combiners import CombineDeterministic
 from algorithms.paging.classic.random_marker import RandomMarker

@@ -30,7 +30,7 @@ import numpy as np
 
 from algorithms.paging._loop import loop
 from algorithms.paging._prefetch import AHEAD, prefetch
-from algorithms.paging.augmented import _ds
+from algorithms.paging import _ds
 from algorithms.paging.augmented._common import check_k, n_slots, outcome, prediction
 from algorithms.paging.core import PagingOutcome, Trace
 

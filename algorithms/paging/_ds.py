@@ -1,4 +1,4 @@
-"""Array data structures the learning-augmented kernels share (numba).
+"""Array data structures the paging kernels share (numba).
 
 * A *set with uniform sampling*: ``arr[0:size]`` holds the members, ``where[x]`` the index of
   x in ``arr`` (-1 when absent); add, remove and a uniform pick are O(1) (swap-remove).
@@ -7,9 +7,8 @@
 * ``harmonic(k)`` = H_k.
 
 The functions are inlined into the kernels (``algorithms._jit_cache`` drops stale caches after
-an edit here). Randomness: kernels never draw;
-they read a pre-drawn uniform ``u`` in [0, 1) and pick ``arr[int(u * size)]`` (the policy
-draws ``u`` from the Generator it is given).
+an edit here). Randomness: kernels never draw; they read a pre-drawn uniform ``u`` in [0, 1)
+and pick ``arr[int(u * size)]`` (the policy draws ``u`` from the Generator it is given).
 """
 
 from __future__ import annotations
